@@ -1,0 +1,56 @@
+# AgentStack: `make run` builds and starts the collector on its embedded
+# store; `make test` runs every test. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+GO          ?= go
+OCB_VERSION := v0.161.0
+TOOLS       := $(CURDIR)/.tools/bin
+OCB         := $(TOOLS)/builder
+BIN         := bin/agentstack
+CONFIG      ?= collector-config.yaml
+GOTEST      ?= $(GO) test
+# Every package's tests, end-to-end included; the e2e tests start $(BIN).
+GO_TEST_FLAGS ?= -count=1 -timeout 20m
+FUZZTIME    ?= 10s
+
+.PHONY: build generate tools run test test-go test-python fuzz bench clean check-generated
+
+## tools: install the pinned OpenTelemetry Collector Builder into .tools/bin
+tools: $(OCB)
+$(OCB):
+	GOBIN=$(TOOLS) $(GO) install go.opentelemetry.io/collector/cmd/builder@$(OCB_VERSION)
+
+## generate: regenerate distribution/ from builder-config.yaml with OCB
+generate: $(OCB)
+	$(OCB) --config builder-config.yaml --skip-compilation
+
+## build: generate the distribution and compile bin/agentstack
+build: generate
+	cd distribution && $(GO) build -trimpath -o ../$(BIN) .
+	@echo "built $(BIN)"
+
+## run: build, then start AgentStack with collector-config.yaml (data in ./data)
+run: build
+	./$(BIN) --config $(CONFIG)
+
+## test: every test: Go (unit, golden, end-to-end against bin/agentstack), Python SDK, a short fuzz pass
+test: build test-go fuzz
+
+test-go:
+	AGENTSTACK_BIN=$(CURDIR)/$(BIN) $(GOTEST) $(GO_TEST_FLAGS) ./...
+
+## fuzz: a short fuzzing pass over the native decoder (FUZZTIME=1m for longer)
+fuzz:
+	$(GOTEST) -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./components/receiver/agentstackreceiver/internal/native
+
+## bench: ingest throughput (native JSON -> auth -> store vs otlp -> nop) and component benchmarks
+bench: build
+	AGENTSTACK_BIN=$(CURDIR)/$(BIN) $(GOTEST) -run '^$$' -bench . -benchtime 5s -count 1 ./tests/bench/
+
+## check-generated: fail when distribution/ no longer matches builder-config.yaml
+check-generated: $(OCB)
+	AGENTSTACK_OCB=$(OCB) $(GOTEST) -count=1 -run TestDistributionMatchesManifest ./tests/distribution/
+
+clean:
+	rm -rf bin

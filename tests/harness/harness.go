@@ -1,0 +1,235 @@
+// Package harness starts the built AgentStack binary on free loopback ports
+// with the shipped collector-config.yaml, for end-to-end tests and
+// benchmarks, and reads back what it stored.
+package harness
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "modernc.org/sqlite" // the store's driver, to read the file back
+)
+
+// BootstrapKey is the API key of the bootstrap project in every test run.
+// It only exists in the temporary databases the tests create.
+const BootstrapKey = "ak_e2e_bootstrap_key_0123456789abcdefghijklmn"
+
+// RepoRoot finds the repository root from this file's location.
+func RepoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+// Binary is the collector binary under test: $AGENTSTACK_BIN or bin/agentstack.
+func Binary(tb testing.TB) string {
+	tb.Helper()
+	bin := os.Getenv("AGENTSTACK_BIN")
+	if bin == "" {
+		bin = filepath.Join(RepoRoot(), "bin", "agentstack")
+	}
+	if _, err := os.Stat(bin); err != nil {
+		tb.Fatalf("the end-to-end tests need the built binary at %s: run `make build` first (%v)", bin, err)
+	}
+	return bin
+}
+
+// FreePort returns a loopback port that was free a moment ago.
+func FreePort(tb testing.TB) int {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// Options of a started collector.
+type Options struct {
+	// Config is the collector config file; default: the shipped one.
+	Config string
+	// DataDir is reused across restarts when set.
+	DataDir string
+	// Env adds environment variables.
+	Env []string
+}
+
+// Collector is a running binary.
+type Collector struct {
+	tb          testing.TB
+	opts        Options
+	cmd         *exec.Cmd
+	done        chan struct{}
+	exitCode    int
+	DataDir     string
+	HTTPAddr    string
+	GRPCAddr    string
+	MetricsAddr string
+	LogPath     string
+}
+
+// Start launches the binary and waits until /ready answers 200.
+func Start(tb testing.TB, opts Options) *Collector {
+	tb.Helper()
+	if opts.Config == "" {
+		opts.Config = filepath.Join(RepoRoot(), "collector-config.yaml")
+	}
+	if opts.DataDir == "" {
+		opts.DataDir = tb.TempDir()
+	}
+	c := &Collector{tb: tb, opts: opts, DataDir: opts.DataDir}
+	c.start()
+	tb.Cleanup(c.Stop)
+	return c
+}
+
+func (c *Collector) start() {
+	tb := c.tb
+	tb.Helper()
+	c.HTTPAddr = fmt.Sprintf("127.0.0.1:%d", FreePort(tb))
+	c.GRPCAddr = fmt.Sprintf("127.0.0.1:%d", FreePort(tb))
+	metricsPort := FreePort(tb)
+	c.MetricsAddr = fmt.Sprintf("127.0.0.1:%d", metricsPort)
+	c.LogPath = filepath.Join(c.DataDir, fmt.Sprintf("collector-%d.log", time.Now().UnixNano()))
+	logFile, err := os.Create(c.LogPath)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cmd := exec.Command(Binary(tb), "--config", c.opts.Config)
+	cmd.Env = append(os.Environ(),
+		"AGENTSTACK_DATA_DIR="+c.DataDir,
+		"AGENTSTACK_HTTP_ENDPOINT="+c.HTTPAddr,
+		"AGENTSTACK_GRPC_ENDPOINT="+c.GRPCAddr,
+		"AGENTSTACK_METRICS_HOST=127.0.0.1",
+		"AGENTSTACK_METRICS_PORT="+strconv.Itoa(metricsPort),
+		"AGENTSTACK_BOOTSTRAP_API_KEY="+BootstrapKey,
+	)
+	cmd.Env = append(cmd.Env, c.opts.Env...)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		tb.Fatalf("starting %s: %v", cmd.Path, err)
+	}
+	c.cmd = cmd
+	done := make(chan struct{})
+	c.done = done
+	go func() {
+		_ = cmd.Wait()
+		logFile.Close()
+		c.exitCode = cmd.ProcessState.ExitCode()
+		close(done)
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-c.done:
+			tb.Fatalf("the collector exited during start-up; its log:\n%s", c.Log())
+		default:
+		}
+		resp, err := http.Get(c.URL() + "/ready")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tb.Fatalf("the collector was not ready within 30s; its log:\n%s", c.Log())
+}
+
+// URL is the base URL of the HTTP receiver.
+func (c *Collector) URL() string { return "http://" + c.HTTPAddr }
+
+// DBPath is the SQLite file.
+func (c *Collector) DBPath() string { return filepath.Join(c.DataDir, "agentstack.db") }
+
+// Log returns what the process printed.
+func (c *Collector) Log() string {
+	b, _ := os.ReadFile(c.LogPath)
+	return string(b)
+}
+
+// Stop sends SIGTERM and waits for a clean exit.
+func (c *Collector) Stop() {
+	if c.cmd == nil {
+		return
+	}
+	_ = c.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-c.done:
+	case <-time.After(20 * time.Second):
+		_ = c.cmd.Process.Kill()
+		<-c.done
+		c.tb.Errorf("the collector did not stop within 20s of SIGTERM; its log:\n%s", c.Log())
+	}
+	c.cmd = nil
+}
+
+// ExitCode is the exit code of the last stopped process.
+func (c *Collector) ExitCode() int { return c.exitCode }
+
+// Kill sends SIGKILL, as a crash would.
+func (c *Collector) Kill() {
+	if c.cmd == nil {
+		return
+	}
+	_ = c.cmd.Process.Kill()
+	<-c.done
+	c.cmd = nil
+}
+
+// Restart stops the process and starts it again on the same data.
+func (c *Collector) Restart() {
+	c.Stop()
+	c.start()
+}
+
+// DB opens the SQLite file read-only.
+func (c *Collector) DB() *sql.DB {
+	c.tb.Helper()
+	db, err := sql.Open("sqlite", "file:"+c.DBPath()+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		c.tb.Fatal(err)
+	}
+	c.tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// ProjectID returns the id of the project named name.
+func (c *Collector) ProjectID(name string) string {
+	c.tb.Helper()
+	var id string
+	if err := c.DB().QueryRow(`SELECT id FROM projects WHERE name = ?`, name).Scan(&id); err != nil {
+		c.tb.Fatalf("project %q: %v", name, err)
+	}
+	return id
+}
+
+// WaitForCount polls query (which must return one integer) until it
+// reaches want or the timeout passes, and returns the last value.
+func WaitForCount(tb testing.TB, db *sql.DB, want int, timeout time.Duration, query string, args ...any) int {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	n := -1
+	for {
+		if err := db.QueryRowContext(ctx, query, args...).Scan(&n); err != nil && ctx.Err() == nil {
+			tb.Logf("polling: %v", err)
+		}
+		if n >= want || ctx.Err() != nil {
+			return n
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
