@@ -14,7 +14,7 @@ GOTEST      ?= $(GO) test
 GO_TEST_FLAGS ?= -count=1 -timeout 20m
 FUZZTIME    ?= 10s
 
-.PHONY: build generate tools run test test-go test-python fuzz bench clean check-generated
+.PHONY: build generate tools run test test-go test-python fuzz bench clean check-generated update-prices
 
 ## tools: install the pinned OpenTelemetry Collector Builder into .tools/bin
 tools: $(OCB)
@@ -51,6 +51,11 @@ bench: build
 ## check-generated: fail when distribution/ no longer matches builder-config.yaml
 check-generated: $(OCB)
 	AGENTSTACK_OCB=$(OCB) $(GOTEST) -count=1 -run TestDistributionMatchesManifest ./tests/distribution/
+
+## update-prices: regenerate the embedded LLM price snapshot from @pydantic/genai-prices (needs node and npm)
+GENAI_PRICES_VERSION ?= 0.1.8
+update-prices:
+	scripts/update-prices/update.sh $(GENAI_PRICES_VERSION)
 
 clean:
 	rm -rf bin

@@ -32,6 +32,7 @@ import (
 	redactionprocessor "github.com/open-telemetry/opentelemetry-collector-contrib/processor/redactionprocessor"
 	tailsamplingprocessor "github.com/open-telemetry/opentelemetry-collector-contrib/processor/tailsamplingprocessor"
 	projectstampprocessor "github.com/agentstack/agentstack/components/processor/projectstampprocessor"
+	costprocessor "github.com/agentstack/agentstack/components/processor/costprocessor"
 	otlpreceiver "go.opentelemetry.io/collector/receiver/otlpreceiver"
 	agentstackreceiver "github.com/agentstack/agentstack/components/receiver/agentstackreceiver"
 )
@@ -118,6 +119,7 @@ func components() (otelcol.Factories, error) {
 		redactionprocessor.NewFactory(),
 		tailsamplingprocessor.NewFactory(),
 		projectstampprocessor.NewFactory(),
+		costprocessor.NewFactory(),
 	)
 	if err != nil {
 		return otelcol.Factories{}, err
@@ -132,6 +134,7 @@ func components() (otelcol.Factories, error) {
 		redactionprocessor.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/processor/redactionprocessor v0.161.0",
 		tailsamplingprocessor.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/processor/tailsamplingprocessor v0.161.0",
 		projectstampprocessor.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
+		costprocessor.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
 	})
 
 	factories.Connectors, err = otelcol.MakeFactoryMap[connector.Factory](

@@ -275,11 +275,12 @@ func isProtobuf(ct string) bool {
 	return false
 }
 
-// isJSON accepts JSON content types, and no content type at all (curl
-// without -H), since the body tells.
+// isJSON accepts JSON content types, no content type at all, and curl's
+// default for -d (form-urlencoded), since the body tells: a form body that
+// is not JSON still gets a 400 saying where it breaks.
 func isJSON(ct string) bool {
 	switch mt := mediaType(ct); mt {
-	case "", "application/json", "text/json", "text/plain":
+	case "", "application/json", "text/json", "text/plain", "application/x-www-form-urlencoded":
 		return true
 	default:
 		return strings.HasSuffix(mt, "+json")
