@@ -35,18 +35,23 @@ run: build
 	./$(BIN) --config $(CONFIG)
 
 ## test: every test: Go (unit, golden, end-to-end against bin/agentstack), Python SDK, a short fuzz pass
-test: build test-go fuzz
+test: build test-go test-python fuzz
 
 test-go:
 	AGENTSTACK_BIN=$(CURDIR)/$(BIN) $(GOTEST) $(GO_TEST_FLAGS) ./...
+
+test-python:
+	cd sdk/python && python3 -m unittest discover -s tests -t .
 
 ## fuzz: a short fuzzing pass over the native decoder (FUZZTIME=1m for longer)
 fuzz:
 	$(GOTEST) -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./components/receiver/agentstackreceiver/internal/native
 
-## bench: ingest throughput (native JSON -> auth -> store vs otlp -> nop) and component benchmarks
+## bench: ingest throughput (native JSON -> auth -> store vs otlp -> nop), store and component benchmarks, SDK overhead
 bench: build
-	AGENTSTACK_BIN=$(CURDIR)/$(BIN) $(GOTEST) -run '^$$' -bench . -benchtime 5s -count 1 ./tests/bench/
+	AGENTSTACK_BIN=$(CURDIR)/$(BIN) $(GOTEST) -run '^$$' -bench . -benchtime 1000x -count 1 ./tests/bench/
+	$(GOTEST) -run '^$$' -bench . -benchtime 2s -count 1 ./internal/store/ ./components/receiver/... ./components/processor/...
+	python3 sdk/python/benchmarks/bench_observe.py
 
 ## check-generated: fail when distribution/ no longer matches builder-config.yaml
 check-generated: $(OCB)

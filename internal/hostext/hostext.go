@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/component"
 
 	"github.com/agentstack/agentstack/internal/apikey"
+	"github.com/agentstack/agentstack/internal/livefeed"
 	"github.com/agentstack/agentstack/internal/store"
 )
 
@@ -23,6 +24,14 @@ type KeyResolver interface {
 type StoreProvider interface {
 	component.Component
 	Store() *store.Store
+}
+
+// LiveFeedProvider is implemented by the extension that owns the live feed
+// of stored spans and alerts (the embedded store extension): the store
+// exporter publishes to it, the API subscribes to it.
+type LiveFeedProvider interface {
+	component.Component
+	LiveFeed() livefeed.Feed
 }
 
 // Find returns the extension id as T, with an error that says what is

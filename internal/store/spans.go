@@ -71,6 +71,55 @@ type WriteResult struct {
 
 type traceKey struct{ project, trace string }
 
+// traceAgg is what one batch adds to a trace's roll-up.
+type traceAgg struct {
+	hasRoot                 bool
+	rootName, service, sess string
+	rootStart               int64
+	start, end              int64
+	spans, errors           int64
+	in, out, total, alerts  int64
+	usd                     float64
+	models                  map[string]struct{}
+}
+
+func (a *traceAgg) addSpan(sp *Span) {
+	isRoot := sp.ParentSpanID == ""
+	// The root names the trace; until it arrives the earliest span does.
+	if (isRoot && (!a.hasRoot || sp.StartNs < a.rootStart)) || (!isRoot && !a.hasRoot && (a.spans == 0 || sp.StartNs < a.rootStart)) {
+		a.rootName, a.service, a.rootStart = sp.Name, sp.ServiceName, sp.StartNs
+		if sp.SessionID != "" || isRoot {
+			a.sess = sp.SessionID
+		}
+	}
+	if isRoot {
+		a.hasRoot = true
+	}
+	if a.sess == "" {
+		a.sess = sp.SessionID
+	}
+	if a.spans == 0 || sp.StartNs < a.start {
+		a.start = sp.StartNs
+	}
+	if sp.EndNs > a.end {
+		a.end = sp.EndNs
+	}
+	a.spans++
+	if sp.StatusCode == "ERROR" {
+		a.errors++
+	}
+	a.in += sp.InputTokens
+	a.out += sp.OutputTokens
+	a.total += sp.TotalTokens
+	a.usd += sp.CostUSD
+	if sp.Model != "" {
+		if a.models == nil {
+			a.models = make(map[string]struct{})
+		}
+		a.models[sp.Model] = struct{}{}
+	}
+}
+
 type costKey struct {
 	project, model string
 	hour           int64
@@ -106,7 +155,15 @@ func (s *Store) WriteBatch(ctx context.Context, b Batch) (WriteResult, error) {
 	defer insSpan.Close()
 
 	now := time.Now().UnixNano()
-	touched := make(map[traceKey]struct{})
+	touched := make(map[traceKey]*traceAgg)
+	agg := func(k traceKey) *traceAgg {
+		a := touched[k]
+		if a == nil {
+			a = &traceAgg{}
+			touched[k] = a
+		}
+		return a
+	}
 	costs := make(map[costKey]*costAgg)
 	for i := range b.Spans {
 		sp := &b.Spans[i]
@@ -123,7 +180,7 @@ func (s *Store) WriteBatch(ctx context.Context, b Batch) (WriteResult, error) {
 		}
 		res.Inserted++
 		res.NewSpans = append(res.NewSpans, sp)
-		touched[traceKey{sp.ProjectID, sp.TraceID}] = struct{}{}
+		agg(traceKey{sp.ProjectID, sp.TraceID}).addSpan(sp)
 		if sp.Model != "" || sp.CostUSD != 0 {
 			k := costKey{sp.ProjectID, sp.Model, sp.StartNs - sp.StartNs%int64(time.Hour)}
 			a := costs[k]
@@ -156,7 +213,7 @@ func (s *Store) WriteBatch(ctx context.Context, b Batch) (WriteResult, error) {
 			}
 			if n, _ := r.RowsAffected(); n > 0 {
 				res.NewAlerts = append(res.NewAlerts, a)
-				touched[traceKey{a.ProjectID, a.TraceID}] = struct{}{}
+				agg(traceKey{a.ProjectID, a.TraceID}).alerts++
 			}
 		}
 	}
@@ -180,52 +237,75 @@ func orJSON(b []byte, empty string) string {
 	return string(b)
 }
 
-// refreshTraces recomputes the roll-up of each touched trace from its spans.
-// Recomputing (rather than adding) keeps the roll-up right whatever order
-// and however often the spans of a trace arrive.
-func refreshTraces(ctx context.Context, tx *sql.Tx, touched map[traceKey]struct{}, now int64) error {
+// refreshTraces adds each batch's share to the roll-up of every trace it
+// touched. Only spans and alerts new to the store are counted (inserts are
+// idempotent), so adding is exact whatever order and however often the
+// spans of a trace arrive, and it reads nothing back.
+func refreshTraces(ctx context.Context, tx *sql.Tx, touched map[traceKey]*traceAgg, now int64) error {
 	if len(touched) == 0 {
 		return nil
 	}
-	stmt, err := tx.PrepareContext(ctx, refreshTraceSQL)
+	upsert, err := tx.PrepareContext(ctx, upsertTraceSQL)
 	if err != nil {
 		return fmt.Errorf("preparing trace roll-up: %w", err)
 	}
-	defer stmt.Close()
-	for k := range touched {
-		if _, err := stmt.ExecContext(ctx, now, k.project, k.trace); err != nil {
+	defer upsert.Close()
+	var addModel *sql.Stmt
+	for k, a := range touched {
+		if _, err := upsert.ExecContext(ctx, k.project, k.trace, a.rootName, a.service, a.sess, a.start, a.end,
+			a.spans, a.errors, a.in, a.out, a.total, a.usd, a.alerts, a.hasRoot, now); err != nil {
 			return fmt.Errorf("rolling up trace %s: %w", k.trace, err)
+		}
+		for m := range a.models {
+			if addModel == nil {
+				if addModel, err = tx.PrepareContext(ctx, addModelSQL); err != nil {
+					return fmt.Errorf("preparing trace models: %w", err)
+				}
+				defer addModel.Close()
+			}
+			if _, err := addModel.ExecContext(ctx, m, k.project, k.trace); err != nil {
+				return fmt.Errorf("adding model %s to trace %s: %w", m, k.trace, err)
+			}
 		}
 	}
 	return nil
 }
 
-// The root is the span without a parent; while it has not arrived, the
-// earliest span stands in so the list still shows a name.
-const refreshTraceSQL = `INSERT INTO traces(project_id, trace_id, root_span_name, service_name, session_id,
+// A batch without spans (alerts only) has no times: it must not move them.
+const upsertTraceSQL = `INSERT INTO traces(project_id, trace_id, root_span_name, service_name, session_id,
 	start_time_ns, end_time_ns, duration_ns, span_count, error_count, input_tokens, output_tokens, total_tokens,
-	cost_usd, alert_count, models, updated_at)
-SELECT s.project_id, s.trace_id,
-	COALESCE((SELECT r.name FROM spans r WHERE r.project_id = s.project_id AND r.trace_id = s.trace_id
-		ORDER BY r.parent_span_id != '', r.start_time_ns LIMIT 1), ''),
-	COALESCE((SELECT r.service_name FROM spans r WHERE r.project_id = s.project_id AND r.trace_id = s.trace_id
-		ORDER BY r.parent_span_id != '', r.start_time_ns LIMIT 1), ''),
-	COALESCE(MAX(NULLIF(s.session_id, '')), ''),
-	MIN(s.start_time_ns), MAX(s.end_time_ns), MAX(s.end_time_ns) - MIN(s.start_time_ns),
-	COUNT(*), SUM(s.status_code = 'ERROR'),
-	SUM(s.input_tokens), SUM(s.output_tokens), SUM(s.total_tokens), SUM(s.cost_usd),
-	(SELECT COUNT(*) FROM alerts a WHERE a.project_id = s.project_id AND a.trace_id = s.trace_id),
-	COALESCE((SELECT group_concat(m, ',') FROM (SELECT DISTINCT r.model AS m FROM spans r
-		WHERE r.project_id = s.project_id AND r.trace_id = s.trace_id AND r.model != '' ORDER BY 1)), ''),
-	?1
-FROM spans s WHERE s.project_id = ?2 AND s.trace_id = ?3
-GROUP BY s.project_id, s.trace_id
+	cost_usd, alert_count, has_root, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7 - ?6, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
 ON CONFLICT(project_id, trace_id) DO UPDATE SET
-	root_span_name = excluded.root_span_name, service_name = excluded.service_name, session_id = excluded.session_id,
-	start_time_ns = excluded.start_time_ns, end_time_ns = excluded.end_time_ns, duration_ns = excluded.duration_ns,
-	span_count = excluded.span_count, error_count = excluded.error_count, input_tokens = excluded.input_tokens,
-	output_tokens = excluded.output_tokens, total_tokens = excluded.total_tokens, cost_usd = excluded.cost_usd,
-	alert_count = excluded.alert_count, models = excluded.models, updated_at = excluded.updated_at`
+	root_span_name = CASE WHEN excluded.span_count = 0 THEN root_span_name
+		WHEN excluded.has_root AND NOT has_root THEN excluded.root_span_name
+		WHEN NOT has_root AND NOT excluded.has_root AND excluded.start_time_ns < start_time_ns THEN excluded.root_span_name
+		ELSE root_span_name END,
+	service_name = CASE WHEN excluded.span_count = 0 THEN service_name
+		WHEN excluded.has_root AND NOT has_root THEN excluded.service_name
+		WHEN NOT has_root AND NOT excluded.has_root AND excluded.start_time_ns < start_time_ns THEN excluded.service_name
+		ELSE service_name END,
+	session_id = CASE WHEN excluded.has_root AND NOT has_root AND excluded.session_id != '' THEN excluded.session_id
+		WHEN session_id = '' THEN excluded.session_id ELSE session_id END,
+	start_time_ns = CASE WHEN excluded.span_count = 0 THEN start_time_ns ELSE MIN(start_time_ns, excluded.start_time_ns) END,
+	end_time_ns = CASE WHEN excluded.span_count = 0 THEN end_time_ns ELSE MAX(end_time_ns, excluded.end_time_ns) END,
+	duration_ns = CASE WHEN excluded.span_count = 0 THEN duration_ns
+		ELSE MAX(end_time_ns, excluded.end_time_ns) - MIN(start_time_ns, excluded.start_time_ns) END,
+	span_count = span_count + excluded.span_count,
+	error_count = error_count + excluded.error_count,
+	input_tokens = input_tokens + excluded.input_tokens,
+	output_tokens = output_tokens + excluded.output_tokens,
+	total_tokens = total_tokens + excluded.total_tokens,
+	cost_usd = cost_usd + excluded.cost_usd,
+	alert_count = alert_count + excluded.alert_count,
+	has_root = has_root OR excluded.has_root,
+	updated_at = excluded.updated_at`
+
+const addModelSQL = `UPDATE traces SET models = CASE
+		WHEN models = '' THEN ?1
+		WHEN instr(',' || models || ',', ',' || ?1 || ',') > 0 THEN models
+		ELSE models || ',' || ?1 END
+	WHERE project_id = ?2 AND trace_id = ?3`
 
 func addCosts(ctx context.Context, tx *sql.Tx, costs map[costKey]*costAgg) error {
 	if len(costs) == 0 {

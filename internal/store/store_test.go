@@ -153,3 +153,46 @@ func TestDeleteProjectRemovesItsData(t *testing.T) {
 	assert.Equal(t, 2, others)
 	assert.True(t, errors.Is(s.DeleteProject(ctx, p.ID), ErrNotFound))
 }
+
+func TestRollUpWhateverTheArrivalOrder(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	span := func(id, parent, name string, start, end int64, status, session string) Span {
+		return Span{ProjectID: "p", TraceID: "t", SpanID: id, ParentSpanID: parent, Name: name, StartNs: start, EndNs: end,
+			StatusCode: status, ServiceName: "svc-" + name, SessionID: session, Model: "m-" + name, CostUSD: 1}
+	}
+	type rollup struct {
+		root, service, session, models string
+		start, end, dur, spans, errs   int64
+		cost                           float64
+		hasRoot                        bool
+	}
+	read := func() rollup {
+		var r rollup
+		require.NoError(t, s.r.QueryRow(`SELECT root_span_name, service_name, session_id, models, start_time_ns, end_time_ns,
+			duration_ns, span_count, error_count, cost_usd, has_root FROM traces WHERE project_id='p' AND trace_id='t'`).
+			Scan(&r.root, &r.service, &r.session, &r.models, &r.start, &r.end, &r.dur, &r.spans, &r.errs, &r.cost, &r.hasRoot))
+		return r
+	}
+	write := func(spans ...Span) {
+		_, err := s.WriteBatch(ctx, Batch{Spans: spans})
+		require.NoError(t, err)
+	}
+
+	write(span("c1", "r", "tool", 200, 300, "ERROR", ""))
+	assert.Equal(t, rollup{root: "tool", service: "svc-tool", models: "m-tool", start: 200, end: 300, dur: 100, spans: 1, errs: 1, cost: 1}, read())
+
+	write(span("c2", "r", "plan", 150, 250, "OK", "s-child"))
+	assert.Equal(t, rollup{root: "plan", service: "svc-plan", session: "s-child", models: "m-tool,m-plan", start: 150, end: 300, dur: 150, spans: 2, errs: 1, cost: 2}, read())
+
+	root := span("r", "", "agent", 100, 900, "OK", "s-root")
+	write(root)
+	want := rollup{root: "agent", service: "svc-agent", session: "s-root", models: "m-tool,m-plan,m-agent", start: 100, end: 900, dur: 800, spans: 3, errs: 1, cost: 3, hasRoot: true}
+	assert.Equal(t, want, read())
+
+	write(root, span("c1", "r", "tool", 200, 300, "ERROR", "")) // a replay changes nothing
+	assert.Equal(t, want, read())
+
+	write(span("c3", "r", "early", 50, 60, "OK", "s-late"), span("c4", "r", "tool", 400, 950, "OK", ""))
+	assert.Equal(t, rollup{root: "agent", service: "svc-agent", session: "s-root", models: "m-tool,m-plan,m-agent,m-early", start: 50, end: 950, dur: 900, spans: 5, errs: 1, cost: 5, hasRoot: true}, read())
+}

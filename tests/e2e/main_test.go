@@ -84,11 +84,11 @@ func mustJSON(t *testing.T, v any) []byte {
 // storedSpan is a row of the spans table as the tests check it.
 type storedSpan struct {
 	ProjectID, TraceID, SpanID, ParentSpanID, Name, Status, StatusMessage, Service string
-	Kind                                                                          int
-	Start, End                                                                    int64
-	Attributes                                                                    map[string]any
-	Events                                                                        []map[string]any
-	Resource                                                                      map[string]any
+	Kind                                                                           int
+	Start, End                                                                     int64
+	Attributes                                                                     map[string]any
+	Events                                                                         []map[string]any
+	Resource                                                                       map[string]any
 }
 
 func readSpans(t *testing.T, db *sql.DB, traceID string) map[string]storedSpan {

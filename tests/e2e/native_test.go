@@ -36,7 +36,7 @@ func nativeRun(traceID string) (root, llm, tool map[string]any) {
 		"trace_id": traceID, "span_id": llmID, "parent_span_id": rootID, "name": "llm.chat", "kind": "client",
 		"start_time": now + 1_000_000, "end_time": now + 4_000_000, "status": "OK", "service_name": "support-bot",
 		"attributes": map[string]any{"llm.model": "gpt-4o", "llm.tokens.in": 1000, "llm.tokens.out": 100},
-		"events": []any{map[string]any{"name": "first_token", "timestamp": now + 1_500_000, "attributes": map[string]any{"chunk": "Hel"}}},
+		"events":     []any{map[string]any{"name": "first_token", "timestamp": now + 1_500_000, "attributes": map[string]any{"chunk": "Hel"}}},
 	}
 	tool = map[string]any{
 		"trace_id": traceID, "span_id": toolID, "parent_span_id": llmID, "name": "tool.search",

@@ -5,7 +5,9 @@ package harness
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"net"
 	"net/http"
@@ -63,6 +65,9 @@ type Options struct {
 	DataDir string
 	// Env adds environment variables.
 	Env []string
+	// ReadyPath, when set, replaces the wait for /ready with a wait for any
+	// HTTP answer on that path (for configs without our receiver).
+	ReadyPath string
 }
 
 // Collector is a running binary.
@@ -77,6 +82,10 @@ type Collector struct {
 	GRPCAddr    string
 	MetricsAddr string
 	LogPath     string
+	// APIAddr is the agentstack_api extension's address.
+	APIAddr string
+	// JWTSecret is the random API signing secret of this collector.
+	JWTSecret string
 }
 
 // Start launches the binary and waits until /ready answers 200.
@@ -101,6 +110,10 @@ func (c *Collector) start() {
 	c.GRPCAddr = fmt.Sprintf("127.0.0.1:%d", FreePort(tb))
 	metricsPort := FreePort(tb)
 	c.MetricsAddr = fmt.Sprintf("127.0.0.1:%d", metricsPort)
+	c.APIAddr = fmt.Sprintf("127.0.0.1:%d", FreePort(tb))
+	if c.JWTSecret == "" {
+		c.JWTSecret = randomSecret(tb)
+	}
 	c.LogPath = filepath.Join(c.DataDir, fmt.Sprintf("collector-%d.log", time.Now().UnixNano()))
 	logFile, err := os.Create(c.LogPath)
 	if err != nil {
@@ -114,6 +127,8 @@ func (c *Collector) start() {
 		"AGENTSTACK_METRICS_HOST=127.0.0.1",
 		"AGENTSTACK_METRICS_PORT="+strconv.Itoa(metricsPort),
 		"AGENTSTACK_BOOTSTRAP_API_KEY="+BootstrapKey,
+		"AGENTSTACK_API_ENDPOINT="+c.APIAddr,
+		"AGENTSTACK_API_JWT_SECRET="+c.JWTSecret,
 	)
 	cmd.Env = append(cmd.Env, c.opts.Env...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
@@ -136,10 +151,14 @@ func (c *Collector) start() {
 			tb.Fatalf("the collector exited during start-up; its log:\n%s", c.Log())
 		default:
 		}
-		resp, err := http.Get(c.URL() + "/ready")
+		path := c.opts.ReadyPath
+		if path == "" {
+			path = "/ready"
+		}
+		resp, err := http.Get(c.URL() + path)
 		if err == nil {
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
+			if resp.StatusCode == http.StatusOK || c.opts.ReadyPath != "" {
 				return
 			}
 		}
@@ -150,6 +169,19 @@ func (c *Collector) start() {
 
 // URL is the base URL of the HTTP receiver.
 func (c *Collector) URL() string { return "http://" + c.HTTPAddr }
+
+// APIURL is the base URL of the REST API (agentstack_api).
+func (c *Collector) APIURL() string { return "http://" + c.APIAddr }
+
+// randomSecret makes a JWT signing secret for one test collector.
+func randomSecret(tb testing.TB) string {
+	tb.Helper()
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		tb.Fatal(err)
+	}
+	return hex.EncodeToString(b[:])
+}
 
 // DBPath is the SQLite file.
 func (c *Collector) DBPath() string { return filepath.Join(c.DataDir, "agentstack.db") }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/agentstack/agentstack/components/exporter/storeexporter/internal/convert"
 	"github.com/agentstack/agentstack/internal/hostext"
+	"github.com/agentstack/agentstack/internal/livefeed"
 	"github.com/agentstack/agentstack/internal/store"
 )
 
@@ -19,6 +20,9 @@ type storeExporter struct {
 	cfg    *Config
 	logger *zap.Logger
 	st     *store.Store
+	// feed, when the store extension offers one, receives what each write
+	// inserted. Its Publish never blocks.
+	feed livefeed.Publisher
 }
 
 func newStoreExporter(cfg *Config, set exporter.Settings) *storeExporter {
@@ -34,6 +38,9 @@ func (e *storeExporter) start(_ context.Context, host component.Host) error {
 		return fmt.Errorf("agentstack_store exporter: extension %q has no open store", e.cfg.Store)
 	}
 	e.st = p.Store()
+	if fp, ok := p.(hostext.LiveFeedProvider); ok {
+		e.feed = fp.LiveFeed()
+	}
 	return nil
 }
 
@@ -50,6 +57,9 @@ func (e *storeExporter) pushTraces(ctx context.Context, td ptrace.Traces) error 
 		res, err := e.st.WriteBatch(ctx, batch)
 		if err != nil {
 			return fmt.Errorf("writing %d spans to %s: %w", len(batch.Spans), e.st.Path(), err)
+		}
+		if e.feed != nil {
+			e.feed.Publish(livefeed.FromWrite(res))
 		}
 		if res.Duplicates > 0 {
 			e.logger.Debug("Skipped spans already stored (a retried batch)", zap.Int("spans", res.Duplicates))

@@ -8,6 +8,7 @@ import (
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/extension/extensionauth"
+	"go.opentelemetry.io/collector/extension/extensioncapabilities"
 	"go.uber.org/zap"
 
 	"github.com/agentstack/agentstack/components/extension/apikeyauthextension/internal/keycache"
@@ -31,7 +32,13 @@ type authenticator struct {
 	cache    *keycache.Cache
 }
 
-var _ extensionauth.Server = (*authenticator)(nil)
+var (
+	_ extensionauth.Server            = (*authenticator)(nil)
+	_ extensioncapabilities.Dependent = (*authenticator)(nil)
+)
+
+// Dependencies makes the collector start the store before this extension.
+func (a *authenticator) Dependencies() []component.ID { return []component.ID{a.cfg.Store} }
 
 func newAuthenticator(cfg *Config, logger *zap.Logger) *authenticator {
 	return &authenticator{

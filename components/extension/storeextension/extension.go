@@ -13,6 +13,7 @@ import (
 
 	"github.com/agentstack/agentstack/internal/apikey"
 	"github.com/agentstack/agentstack/internal/hostext"
+	"github.com/agentstack/agentstack/internal/livefeed"
 	"github.com/agentstack/agentstack/internal/store"
 )
 
@@ -23,15 +24,19 @@ type storeExtension struct {
 	// is the terminal, never the log.
 	keyOut io.Writer
 	st     *store.Store
+	// feed carries what the exporter stores to live subscribers; it lives
+	// here, beside the store, so that writer and readers find one instance.
+	feed *livefeed.Hub
 }
 
 var (
-	_ hostext.StoreProvider = (*storeExtension)(nil)
-	_ hostext.KeyResolver   = (*storeExtension)(nil)
+	_ hostext.StoreProvider    = (*storeExtension)(nil)
+	_ hostext.KeyResolver      = (*storeExtension)(nil)
+	_ hostext.LiveFeedProvider = (*storeExtension)(nil)
 )
 
 func newStoreExtension(cfg *Config, set extension.Settings) *storeExtension {
-	return &storeExtension{cfg: cfg, logger: set.Logger, keyOut: os.Stderr}
+	return &storeExtension{cfg: cfg, logger: set.Logger, keyOut: os.Stderr, feed: livefeed.NewHub()}
 }
 
 func (e *storeExtension) Start(ctx context.Context, _ component.Host) error {
@@ -89,6 +94,7 @@ func (e *storeExtension) bootstrap(ctx context.Context) error {
 }
 
 func (e *storeExtension) Shutdown(context.Context) error {
+	e.feed.Close()
 	if e.st == nil {
 		return nil
 	}
@@ -99,6 +105,9 @@ func (e *storeExtension) Shutdown(context.Context) error {
 
 // Store returns the open store; nil before Start.
 func (e *storeExtension) Store() *store.Store { return e.st }
+
+// LiveFeed implements hostext.LiveFeedProvider.
+func (e *storeExtension) LiveFeed() livefeed.Feed { return e.feed }
 
 // ProjectIDByKeyDigest implements hostext.KeyResolver.
 func (e *storeExtension) ProjectIDByKeyDigest(ctx context.Context, d apikey.Digest) (string, error) {

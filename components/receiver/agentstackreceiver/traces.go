@@ -222,11 +222,11 @@ func dropInvalidSpans(td ptrace.Traces) (int, string) {
 // specification does: retryable faults become 503 (or 429 for exhausted
 // resources) so that clients retry, permanent ones 500.
 func consumeStatus(err error) int {
-	if s, ok := status.FromError(errors.Unwrap(err)); ok && s.Code() != codes.Unknown {
-		return httpFromGRPC(s.Code())
-	}
-	if s, ok := status.FromError(err); ok && s.Code() != codes.Unknown {
-		return httpFromGRPC(s.Code())
+	var se interface{ GRPCStatus() *status.Status }
+	if errors.As(err, &se) {
+		if c := se.GRPCStatus().Code(); c != codes.OK && c != codes.Unknown {
+			return httpFromGRPC(c)
+		}
 	}
 	if consumererror.IsPermanent(err) {
 		return http.StatusInternalServerError

@@ -49,8 +49,8 @@ CREATE TABLE spans (
 CREATE INDEX spans_project_span ON spans(project_id, span_id);
 CREATE INDEX spans_project_start ON spans(project_id, start_time_ns);
 
--- One row per trace, recomputed from its spans whenever spans arrive, so
--- that lists never aggregate spans at read time.
+-- One row per trace, kept up to date as spans arrive (each new span is
+-- added in once), so that lists never aggregate spans at read time.
 CREATE TABLE traces (
     project_id     TEXT NOT NULL,
     trace_id       TEXT NOT NULL,
@@ -68,6 +68,7 @@ CREATE TABLE traces (
     cost_usd       REAL NOT NULL DEFAULT 0,
     alert_count    INTEGER NOT NULL DEFAULT 0,
     models         TEXT NOT NULL DEFAULT '',
+    has_root       INTEGER NOT NULL DEFAULT 0,
     updated_at     INTEGER NOT NULL,
     PRIMARY KEY (project_id, trace_id)
 ) WITHOUT ROWID;

@@ -1,0 +1,1 @@
+"""Internals of the AgentStack SDK; nothing here is public API."""
