@@ -14,7 +14,7 @@ GOTEST      ?= $(GO) test
 GO_TEST_FLAGS ?= -count=1 -timeout 20m
 FUZZTIME    ?= 10s
 
-.PHONY: build generate tools run test test-go test-python fuzz bench clean check-generated update-prices
+.PHONY: build generate tools run test test-go test-python fuzz bench clean check-generated update-prices test-reliability
 
 ## tools: install the pinned OpenTelemetry Collector Builder into .tools/bin
 tools: $(OCB)
@@ -46,6 +46,10 @@ test-python:
 ## fuzz: a short fuzzing pass over the native decoder (FUZZTIME=1m for longer)
 fuzz:
 	$(GOTEST) -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./components/receiver/agentstackreceiver/internal/native
+
+## test-reliability: the crash and fault suite with a longer load (RELIABILITY_BATCHES, default 5000)
+test-reliability: build
+	RELIABILITY_BATCHES=$${RELIABILITY_BATCHES:-5000} AGENTSTACK_BIN=$(CURDIR)/$(BIN) $(GOTEST) -count=1 -v -timeout 30m ./tests/reliability/
 
 ## bench: ingest throughput (native JSON -> auth -> store vs otlp -> nop), store and component benchmarks, SDK overhead
 bench: build

@@ -3,6 +3,7 @@ package agentstackreceiver
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
 	"go.opentelemetry.io/collector/extension/extensionauth"
 	"go.opentelemetry.io/collector/receiver/receivertest"
 	"go.uber.org/goleak"
@@ -84,6 +86,7 @@ func TestPipelineErrorsBecomeRetryableStatuses(t *testing.T) {
 		"store down":       {errors.New("database is locked"), http.StatusServiceUnavailable, true},
 		"memory limiter":   {errors.New("data refused due to high memory usage"), http.StatusTooManyRequests, true},
 		"resource status":  {status.Error(codes.ResourceExhausted, "queue full"), http.StatusTooManyRequests, true},
+		"queue full":       {fmt.Errorf("export: %w", exporterhelper.ErrQueueIsFull), http.StatusTooManyRequests, true},
 		"permanent":        {consumererror.NewPermanent(errors.New("bad")), http.StatusInternalServerError, false},
 		"unavailable code": {status.Error(codes.Unavailable, "later"), http.StatusServiceUnavailable, true},
 	}

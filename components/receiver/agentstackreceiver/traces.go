@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/pdata/ptrace/ptraceotlp"
 	"google.golang.org/grpc/codes"
@@ -231,11 +232,16 @@ func consumeStatus(err error) int {
 	if consumererror.IsPermanent(err) {
 		return http.StatusInternalServerError
 	}
-	if strings.Contains(err.Error(), "memory") || strings.Contains(err.Error(), "queue is full") {
+	// Overload, not failure: the sending queue is full, or the memory
+	// limiter refused (its error is internal to the collector module, so it
+	// is known by its text).
+	if errors.Is(err, exporterhelper.ErrQueueIsFull) || strings.Contains(err.Error(), memoryLimiterRefusal) {
 		return http.StatusTooManyRequests
 	}
 	return http.StatusServiceUnavailable
 }
+
+const memoryLimiterRefusal = "data refused due to high memory usage"
 
 func httpFromGRPC(c codes.Code) int {
 	switch c {
