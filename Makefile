@@ -14,7 +14,7 @@ GOTEST      ?= $(GO) test
 GO_TEST_FLAGS ?= -count=1 -timeout 20m
 FUZZTIME    ?= 10s
 
-.PHONY: build generate tools run test test-go test-python fuzz bench clean check-generated update-prices test-reliability
+.PHONY: build generate tools run test test-go test-python fuzz bench clean check-generated update-prices test-reliability bench-security
 
 ## tools: install the pinned OpenTelemetry Collector Builder into .tools/bin
 tools: $(OCB)
@@ -60,6 +60,11 @@ bench: build
 ## check-generated: fail when distribution/ no longer matches builder-config.yaml
 check-generated: $(OCB)
 	AGENTSTACK_OCB=$(OCB) $(GOTEST) -count=1 -run TestDistributionMatchesManifest ./tests/distribution/
+
+## bench-security: detection quality over ../shared/testdata (recall, false positives, PII F1) and the per-span Go benchmark
+bench-security:
+	$(GO) run ./components/processor/securityprocessor/cmd/securityreport -testdata ../shared/testdata
+	$(GOTEST) -run '^$$' -bench . -benchmem ./components/processor/securityprocessor/
 
 ## update-prices: regenerate the embedded LLM price snapshot from @pydantic/genai-prices (needs node and npm)
 GENAI_PRICES_VERSION ?= 0.1.8

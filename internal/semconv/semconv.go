@@ -115,3 +115,12 @@ const (
 	SeedLLMPrompt   = "llm.prompt"
 	SeedLLMResponse = "llm.response"
 )
+
+// Legacy GenAI message events: one span event per message, its text in the
+// event's attributes.
+const (
+	GenAIUserMessageEvent      = "gen_ai.user.message"
+	GenAIAssistantMessageEvent = "gen_ai.assistant.message"
+	GenAIToolMessageEvent      = "gen_ai.tool.message"
+	GenAIChoiceEvent           = "gen_ai.choice"
+)

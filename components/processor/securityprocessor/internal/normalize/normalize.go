@@ -1,0 +1,572 @@
+// Package normalize folds text into a canonical lower-case ASCII-ish form so
+// that detection rules written for plain English are not defeated by cheap
+// evasions: letter case, zero-width and bidi characters, homoglyphs from other
+// scripts, full-width forms, diacritics, leetspeak, spaced-out letters and
+// base64-wrapped payloads.
+package normalize
+
+import (
+	"encoding/base64"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// Result is the folded form of a text.
+type Result struct {
+	// Text is lower-cased, with whitespace runs collapsed to one space,
+	// invisible characters dropped, homoglyphs and diacritics mapped to ASCII
+	// letters and leetspeak inside words decoded.
+	Text string
+	// Squeezed holds only the letters of Text, and is set only when the text
+	// shows letter-spacing evasion ("i g n o r e", "i.g.n.o.r.e"), so that
+	// rules can still see the words.
+	Squeezed string
+	// Evasions lists the evasion techniques that were undone, for the alert
+	// description.
+	Evasions Evasion
+	// Breaks holds the offsets in Text of the spaces that replaced a line
+	// break, so that line-oriented rules can still see lines.
+	Breaks []int
+	// LongestToken is the length of the longest run of non-space bytes.
+	LongestToken int
+	// Encoded is set when the text holds a run of 16+ base64-alphabet bytes
+	// with upper-case letters and digits, the shape of an encoded payload.
+	Encoded bool
+}
+
+// Evasion is a bit set of evasion techniques seen while folding.
+type Evasion uint8
+
+// Evasion techniques.
+const (
+	EvasionInvisible Evasion = 1 << iota
+	EvasionHomoglyph
+	EvasionLeetspeak
+	EvasionSpacing
+	EvasionBase64
+)
+
+// String lists the evasions by name, comma separated.
+func (e Evasion) String() string {
+	if e == 0 {
+		return ""
+	}
+	var parts []string
+	for _, x := range []struct {
+		bit  Evasion
+		name string
+	}{
+		{EvasionInvisible, "invisible characters"},
+		{EvasionHomoglyph, "homoglyphs"},
+		{EvasionLeetspeak, "leetspeak"},
+		{EvasionSpacing, "letter spacing"},
+		{EvasionBase64, "base64"},
+	} {
+		if e&x.bit != 0 {
+			parts = append(parts, x.name)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Fold returns the folded form of s. The common case, plain ASCII text with
+// no leetspeak and no spaced letters, costs one pass and one allocation.
+func Fold(s string) Result {
+	var res Result
+	buf := make([]byte, len(s)+8)
+	n := 0
+	lastSpace := true // drop leading whitespace
+	// leetAt records where a leet character touches a letter; only the words
+	// around those places are decoded afterwards.
+	var leetBuf [8]int
+	leetAt := leetBuf[:0]
+	leetAll := false
+	// tokLen counts letters since the last separator and singles the
+	// single-letter tokens in a row: four of them is letter spacing.
+	tokLen, singles, spaced := 0, 0, false
+	run := 0 // bytes since the last space
+	// b64 tracks the current run of base64-alphabet bytes and whether it
+	// holds an upper-case letter and a digit, as encoded text does.
+	b64, b64Upper, b64Digit := 0, false, false
+	endB64 := func() {
+		if b64 >= 16 && b64Upper && (b64Digit || b64 >= 24) {
+			res.Encoded = true
+		}
+		b64, b64Upper, b64Digit = 0, false, false
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 'a' && c <= 'z' {
+			// The common case: a lower-case letter is copied as it is.
+			buf[n] = c
+			n++
+			i++
+			tokLen++
+			run++
+			b64++
+			lastSpace = false
+			continue
+		}
+		if run > res.LongestToken {
+			res.LongestToken = run
+		}
+		if c < utf8.RuneSelf {
+			i++
+			cls := asciiClass[c]
+			switch {
+			case cls == clsUpper:
+				tokLen++
+				b64++
+				b64Upper = true
+			case cls == clsSpace || isSpacer(c):
+				if tokLen == 1 {
+					singles++
+					spaced = spaced || singles >= 4
+				} else if tokLen > 1 || cls != clsSpace {
+					singles = 0
+				}
+				tokLen = 0
+				if c == '+' || c == '/' || c == '-' || c == '_' {
+					b64++
+				} else {
+					endB64()
+				}
+			default:
+				tokLen, singles = 2, 0
+				if c >= '0' && c <= '9' {
+					b64++
+					b64Digit = true
+				} else {
+					endB64()
+				}
+			}
+			switch cls {
+			case clsUpper:
+				c += 'a' - 'A'
+			case clsSpace:
+				run = 0
+				if !lastSpace {
+					buf[n] = ' '
+					n++
+					lastSpace = true
+				}
+				if c == '\n' && n > 0 && (len(res.Breaks) == 0 || res.Breaks[len(res.Breaks)-1] != n-1) {
+					res.Breaks = append(res.Breaks, n-1)
+				}
+				continue
+			case clsLeet:
+				// A leet character glued to a letter is the sign worth a second pass.
+				if (n > 0 && isLower(buf[n-1])) || (i < len(s) && isASCIILetter(s[i])) {
+					if len(leetAt) < cap(leetAt) {
+						leetAt = append(leetAt, n)
+					} else {
+						leetAll = true
+					}
+				}
+			}
+			buf[n] = c
+			n++
+			run++
+			lastSpace = false
+			continue
+		}
+		endB64()
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if isInvisible(r) {
+			res.Evasions |= EvasionInvisible
+			continue
+		}
+		if unicode.Is(unicode.Mn, r) {
+			// Combining marks stacked on letters ("i̇gnore") carry no meaning here.
+			continue
+		}
+		if unicode.IsSpace(r) {
+			if !lastSpace {
+				buf[n] = ' '
+				n++
+				lastSpace = true
+			}
+			run = 0
+			continue
+		}
+		if b, ok := foldRune(r); ok {
+			if b != 0 {
+				buf[n] = b
+				n++
+				run++
+				if !isLatinAccent(r) {
+					res.Evasions |= EvasionHomoglyph
+				}
+				lastSpace = false
+			}
+			continue
+		}
+		// A rune with no fold keeps its lower-case UTF-8 form, which is never
+		// longer than what was read for it.
+		buf = utf8.AppendRune(buf[:n], unicode.ToLower(r))
+		n = len(buf)
+		buf = buf[:cap(buf)]
+		run++
+		lastSpace = false
+	}
+	endB64()
+	if run > res.LongestToken {
+		res.LongestToken = run
+	}
+	buf = buf[:n]
+	if n > 0 && buf[n-1] == ' ' {
+		buf = buf[:n-1]
+		if k := len(res.Breaks); k > 0 && res.Breaks[k-1] >= len(buf) {
+			res.Breaks = res.Breaks[:k-1]
+		}
+	}
+	if tokLen == 1 && singles >= 3 {
+		spaced = true
+	}
+	if leetAll || len(leetAt) > 0 {
+		if decodeLeet(buf, leetAt, leetAll) {
+			res.Evasions |= EvasionLeetspeak
+		}
+	}
+	// Texts with other scripts take the slow path, where spacing is checked
+	// on the folded bytes.
+	if spaced || res.Evasions&(EvasionHomoglyph|EvasionInvisible) != 0 {
+		if sq, ok := squeezeSpaced(buf); ok {
+			res.Squeezed = sq
+			res.Evasions |= EvasionSpacing
+		}
+	}
+	if len(buf) > 0 {
+		// buf is not used again: share its bytes instead of copying them.
+		res.Text = unsafe.String(&buf[0], len(buf))
+	}
+	return res
+}
+
+const (
+	clsOther = iota
+	clsUpper
+	clsLower
+	clsSpace
+	clsLeet
+)
+
+var asciiClass = func() (t [128]uint8) {
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = clsUpper
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = clsLower
+	}
+	for _, c := range " \t\n\r\f\v" {
+		t[c] = clsSpace
+	}
+	for _, c := range "013457$!" {
+		t[c] = clsLeet
+	}
+	return t
+}()
+
+func isLower(c byte) bool       { return c >= 'a' && c <= 'z' }
+func isASCIILetter(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
+func isDigit(c byte) bool       { return c >= '0' && c <= '9' }
+
+func isLeetByte(c byte) bool {
+	switch c {
+	case '0', '1', '3', '4', '5', '7', '$', '!':
+		return true
+	}
+	return false
+}
+
+func leetValue(c byte) byte {
+	switch c {
+	case '0':
+		return 'o'
+	case '1', '!':
+		return 'i'
+	case '3':
+		return 'e'
+	case '4':
+		return 'a'
+	case '5', '$':
+		return 's'
+	case '7':
+		return 't'
+	}
+	return 0
+}
+
+// decodeLeet rewrites, in place, words that mix letters with leet characters
+// ("1gn0r3" → "ignore"). A word that also holds other digits ("base64",
+// "2021") is left alone: it is a number or a name, not leetspeak.
+func decodeLeet(buf []byte, at []int, all bool) bool {
+	changed := false
+	done := -1
+	for i := 0; i < len(buf); {
+		if !all {
+			if len(at) == 0 {
+				break
+			}
+			// Jump to the start of the word holding the next recorded place.
+			p := at[0]
+			at = at[1:]
+			if p <= done || p >= len(buf) {
+				continue
+			}
+			i = p
+			for i > 0 && !wordBreak[buf[i-1]] {
+				i--
+			}
+		}
+		if wordBreak[buf[i]] {
+			i++
+			continue
+		}
+		j := i
+		letters, leets, other := 0, 0, 0
+		for j < len(buf) && !wordBreak[buf[j]] {
+			c := buf[j]
+			switch {
+			case isLower(c):
+				letters++
+			case isLeetByte(c):
+				leets++
+			case isDigit(c):
+				other++
+			}
+			j++
+		}
+		// Trailing "!" or "$" on an ordinary word is punctuation, not leet.
+		end := j
+		for end > i && (buf[end-1] == '!' || buf[end-1] == '$') {
+			end--
+			leets--
+		}
+		if letters >= 2 && leets > 0 && other == 0 {
+			for k := i; k < end; k++ {
+				if v := leetValue(buf[k]); v != 0 {
+					buf[k] = v
+					changed = true
+				}
+			}
+		}
+		done = j
+		i = j + 1
+	}
+	return changed
+}
+
+// squeezeSpaced detects letter-spacing evasion: a run of at least four
+// single-letter tokens separated by one separator ("i g n o r e", "i-g-n-o-r-e").
+// It then returns the letters of the whole text with everything else removed.
+func squeezeSpaced(buf []byte) (string, bool) {
+	run := 0
+	found := false
+	for i := 0; i < len(buf); i++ {
+		if !isLower(buf[i]) {
+			continue
+		}
+		if i+1 < len(buf) && !isSpacer(buf[i+1]) {
+			run = 0
+			continue
+		}
+		if i == 0 || isSpacer(buf[i-1]) {
+			run++
+			if run >= 4 {
+				found = true
+				break
+			}
+			continue
+		}
+		run = 0
+	}
+	if !found {
+		return "", false
+	}
+	out := make([]byte, 0, len(buf))
+	for _, c := range buf {
+		if isLower(c) {
+			out = append(out, c)
+		}
+	}
+	return string(out), true
+}
+
+func isSpacer(c byte) bool {
+	switch c {
+	case ' ', '.', '-', '_', '*', '/', '|', '+', '~':
+		return true
+	}
+	return false
+}
+
+func isInvisible(r rune) bool {
+	switch {
+	case r >= 0x200B && r <= 0x200F, // zero-width space/joiners, LRM/RLM
+		r >= 0x202A && r <= 0x202E, // bidi embeddings and overrides
+		r >= 0x2060 && r <= 0x2064, // word joiner, invisible operators
+		r >= 0x2066 && r <= 0x2069, // bidi isolates
+		r == 0xFEFF, r == 0x00AD, r == 0x180E, r == 0x034F,
+		r >= 0xE0000 && r <= 0xE007F, // tag characters ("ASCII smuggling")
+		r >= 0xFE00 && r <= 0xFE0F:   // variation selectors
+		return true
+	}
+	return false
+}
+
+// foldRune maps a non-ASCII rune to an ASCII letter or digit. ok is false for
+// runes that have no fold; b is 0 for runes that fold to nothing.
+func foldRune(r rune) (b byte, ok bool) {
+	switch {
+	case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
+		c := byte(r - 0xFEE0)
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		return c, true
+	case r >= 0x1D400 && r <= 0x1D6A3: // mathematical alphanumeric letters
+		off := (r - 0x1D400) % 52
+		if off < 26 {
+			return byte('a' + off), true
+		}
+		return byte('a' + off - 26), true
+	case r >= 0x1D7CE && r <= 0x1D7FF: // mathematical digits
+		return byte('0' + (r-0x1D7CE)%10), true
+	case r >= 0x24B6 && r <= 0x24CF: // circled capitals
+		return byte('a' + r - 0x24B6), true
+	case r >= 0x24D0 && r <= 0x24E9: // circled small letters
+		return byte('a' + r - 0x24D0), true
+	}
+	if c, found := homoglyphs[r]; found {
+		return c, true
+	}
+	return 0, false
+}
+
+func isLatinAccent(r rune) bool { return r >= 0x00C0 && r <= 0x024F }
+
+// homoglyphs maps letters of other scripts that render like Latin letters,
+// and accented Latin letters, to the plain Latin letter.
+var homoglyphs = map[rune]byte{
+	// Cyrillic
+	'а': 'a', 'А': 'a', 'в': 'b', 'В': 'b', 'е': 'e', 'Е': 'e', 'ё': 'e', 'Ё': 'e',
+	'к': 'k', 'К': 'k', 'м': 'm', 'М': 'm', 'н': 'h', 'Н': 'h', 'о': 'o', 'О': 'o',
+	'р': 'p', 'Р': 'p', 'с': 'c', 'С': 'c', 'т': 't', 'Т': 't', 'у': 'y', 'У': 'y',
+	'х': 'x', 'Х': 'x', 'і': 'i', 'І': 'i', 'ї': 'i', 'Ї': 'i', 'ј': 'j', 'Ј': 'j',
+	'ѕ': 's', 'Ѕ': 's', 'ԁ': 'd', 'ԛ': 'q', 'ԝ': 'w', 'Ԝ': 'w', 'һ': 'h', 'Һ': 'h',
+	'ո': 'n', 'ս': 'u', 'ɡ': 'g', 'ӏ': 'l', 'Ӏ': 'l', 'ԍ': 'g', 'ү': 'y',
+	// Greek
+	'α': 'a', 'Α': 'a', 'β': 'b', 'Β': 'b', 'ε': 'e', 'Ε': 'e', 'η': 'n', 'Η': 'h',
+	'ι': 'i', 'Ι': 'i', 'κ': 'k', 'Κ': 'k', 'μ': 'u', 'Μ': 'm', 'ν': 'v', 'Ν': 'n',
+	'ο': 'o', 'Ο': 'o', 'ρ': 'p', 'Ρ': 'p', 'τ': 't', 'Τ': 't', 'υ': 'u', 'Υ': 'y',
+	'χ': 'x', 'Χ': 'x', 'Ζ': 'z', 'ζ': 'z', 'ω': 'w',
+	// Latin look-alikes and letter-like symbols
+	'ı': 'i', 'ℓ': 'l', 'ſ': 's', 'ꞵ': 'b', 'ɑ': 'a', 'ɩ': 'i', 'ʀ': 'r',
+	'ᴀ': 'a', 'ʙ': 'b', 'ᴄ': 'c', 'ᴅ': 'd', 'ᴇ': 'e', 'ɢ': 'g', 'ʜ': 'h', 'ɪ': 'i',
+	'ᴊ': 'j', 'ᴋ': 'k', 'ʟ': 'l', 'ᴍ': 'm', 'ɴ': 'n', 'ᴏ': 'o', 'ᴘ': 'p', 'ꜱ': 's',
+	'ᴛ': 't', 'ᴜ': 'u', 'ᴠ': 'v', 'ᴡ': 'w', 'ʏ': 'y', 'ᴢ': 'z',
+	// Accented Latin (a decomposition table would pull in x/text for this alone)
+	'à': 'a', 'á': 'a', 'â': 'a', 'ã': 'a', 'ä': 'a', 'å': 'a', 'À': 'a', 'Á': 'a', 'Â': 'a', 'Ã': 'a', 'Ä': 'a', 'Å': 'a', 'ā': 'a', 'ă': 'a', 'ą': 'a',
+	'ç': 'c', 'Ç': 'c', 'ć': 'c', 'č': 'c',
+	'è': 'e', 'é': 'e', 'ê': 'e', 'ë': 'e', 'È': 'e', 'É': 'e', 'Ê': 'e', 'Ë': 'e', 'ē': 'e', 'ė': 'e', 'ę': 'e', 'ě': 'e',
+	'ì': 'i', 'í': 'i', 'î': 'i', 'ï': 'i', 'Ì': 'i', 'Í': 'i', 'Î': 'i', 'Ï': 'i', 'ī': 'i', 'į': 'i', 'İ': 'i',
+	'ñ': 'n', 'Ñ': 'n', 'ń': 'n', 'ň': 'n',
+	'ò': 'o', 'ó': 'o', 'ô': 'o', 'õ': 'o', 'ö': 'o', 'ø': 'o', 'Ò': 'o', 'Ó': 'o', 'Ô': 'o', 'Õ': 'o', 'Ö': 'o', 'Ø': 'o', 'ō': 'o', 'ő': 'o',
+	'ù': 'u', 'ú': 'u', 'û': 'u', 'ü': 'u', 'Ù': 'u', 'Ú': 'u', 'Û': 'u', 'Ü': 'u', 'ū': 'u', 'ů': 'u', 'ű': 'u',
+	'ý': 'y', 'ÿ': 'y', 'Ý': 'y', 'ś': 's', 'š': 's', 'ş': 's', 'ź': 'z', 'ż': 'z', 'ž': 'z', 'ł': 'l', 'ř': 'r', 'ď': 'd', 'ť': 't',
+	// Typographic quotes and dashes fold to their ASCII forms so that rules see them.
+	'‘': '\'', '’': '\'', '‚': '\'', '‛': '\'', '“': '"', '”': '"', '„': '"', '‟': '"',
+	'‐': '-', '‑': '-', '‒': '-', '–': '-', '—': '-', '―': '-', '…': '.',
+}
+
+// Base64Payloads finds runs of base64 (standard or URL alphabet) of at least
+// minLen characters in s, decodes them, and returns the decoded texts that
+// read as text. At most max payloads are returned.
+func Base64Payloads(s string, minLen, max int) []string {
+	var out []string
+	for i := 0; i < len(s) && len(out) < max; {
+		if !isB64(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isB64(s[j]) {
+			j++
+		}
+		end := j
+		for j < len(s) && s[j] == '=' && j-end < 2 {
+			j++
+		}
+		if end-i >= minLen {
+			if txt, ok := decodeB64(s[i:j]); ok {
+				out = append(out, txt)
+			}
+		}
+		i = j + 1
+	}
+	return out
+}
+
+func isB64(c byte) bool {
+	return isASCIILetter(c) || isDigit(c) || c == '+' || c == '/' || c == '-' || c == '_'
+}
+
+func decodeB64(tok string) (string, bool) {
+	// A run of letters only is a word, not a payload; base64 of English text
+	// almost always has mixed case and digits.
+	hasDigit, hasUpper, hasLower := false, false, false
+	for i := 0; i < len(tok); i++ {
+		c := tok[i]
+		switch {
+		case isDigit(c):
+			hasDigit = true
+		case c >= 'A' && c <= 'Z':
+			hasUpper = true
+		case c >= 'a' && c <= 'z':
+			hasLower = true
+		}
+	}
+	if !(hasUpper && hasLower) || (!hasDigit && len(tok) < 24) {
+		return "", false
+	}
+	trimmed := strings.TrimRight(tok, "=")
+	var dec []byte
+	var err error
+	if strings.ContainsAny(trimmed, "-_") {
+		dec, err = base64.RawURLEncoding.DecodeString(trimmed)
+	} else {
+		dec, err = base64.RawStdEncoding.DecodeString(trimmed)
+	}
+	if err != nil || len(dec) == 0 || !utf8.Valid(dec) {
+		return "", false
+	}
+	printable, letters, spaces := 0, 0, 0
+	for _, r := range string(dec) {
+		switch {
+		case r == ' ':
+			spaces++
+			printable++
+		case unicode.IsLetter(r):
+			letters++
+			printable++
+		case unicode.IsPrint(r) || r == '\n' || r == '\t':
+			printable++
+		}
+	}
+	n := utf8.RuneCount(dec)
+	if printable*10 < n*9 || letters*2 < n || spaces == 0 {
+		return "", false
+	}
+	return string(dec), true
+}
+
+var wordBreak = func() (t [256]bool) {
+	for _, c := range " .,\"':;-/()[]" {
+		t[c] = true
+	}
+	return t
+}()
