@@ -50,11 +50,12 @@ fuzz:
 ## test-reliability: the crash and fault suite with a longer load (RELIABILITY_BATCHES, default 5000)
 test-reliability: build
 	RELIABILITY_BATCHES=$${RELIABILITY_BATCHES:-5000} AGENTSTACK_BIN=$(CURDIR)/$(BIN) $(GOTEST) -count=1 -v -timeout 30m ./tests/reliability/
+	REDIS_OUTAGE=$${REDIS_OUTAGE:-60s} $(GOTEST) -count=1 -v -timeout 10m -run TestNoSpanLostWhileRedisIsDown ./components/exporter/redisstreamexporter/
 
 ## bench: ingest throughput (native JSON -> auth -> store vs otlp -> nop), store and component benchmarks, SDK overhead
 bench: build
 	AGENTSTACK_BIN=$(CURDIR)/$(BIN) $(GOTEST) -run '^$$' -bench . -benchtime 1000x -count 1 ./tests/bench/
-	$(GOTEST) -run '^$$' -bench . -benchtime 2s -count 1 ./internal/store/ ./components/receiver/... ./components/processor/...
+	$(GOTEST) -run '^$$' -bench . -benchtime 2s -count 1 ./internal/store/ ./components/receiver/... ./components/processor/... ./components/exporter/...
 	python3 sdk/python/benchmarks/bench_observe.py
 
 ## check-generated: fail when distribution/ no longer matches builder-config.yaml

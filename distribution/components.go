@@ -17,12 +17,15 @@ import (
 	nopexporter "go.opentelemetry.io/collector/exporter/nopexporter"
 	clickhouseexporter "github.com/open-telemetry/opentelemetry-collector-contrib/exporter/clickhouseexporter"
 	storeexporter "github.com/agentstack/agentstack/components/exporter/storeexporter"
+	redisstreamexporter "github.com/agentstack/agentstack/components/exporter/redisstreamexporter"
 	zpagesextension "go.opentelemetry.io/collector/extension/zpagesextension"
 	healthcheckextension "github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckextension"
 	pprofextension "github.com/open-telemetry/opentelemetry-collector-contrib/extension/pprofextension"
 	filestorage "github.com/open-telemetry/opentelemetry-collector-contrib/extension/storage/filestorage"
 	apikeyauthextension "github.com/agentstack/agentstack/components/extension/apikeyauthextension"
 	storeextension "github.com/agentstack/agentstack/components/extension/storeextension"
+	redisfeedextension "github.com/agentstack/agentstack/components/extension/redisfeedextension"
+	api "github.com/agentstack/agentstack/api"
 	memorylimiterprocessor "go.opentelemetry.io/collector/processor/memorylimiterprocessor"
 	batchprocessor "go.opentelemetry.io/collector/processor/batchprocessor"
 	filterprocessor "github.com/open-telemetry/opentelemetry-collector-contrib/processor/filterprocessor"
@@ -33,6 +36,7 @@ import (
 	tailsamplingprocessor "github.com/open-telemetry/opentelemetry-collector-contrib/processor/tailsamplingprocessor"
 	projectstampprocessor "github.com/agentstack/agentstack/components/processor/projectstampprocessor"
 	costprocessor "github.com/agentstack/agentstack/components/processor/costprocessor"
+	securityprocessor "github.com/agentstack/agentstack/components/processor/securityprocessor"
 	otlpreceiver "go.opentelemetry.io/collector/receiver/otlpreceiver"
 	agentstackreceiver "github.com/agentstack/agentstack/components/receiver/agentstackreceiver"
 )
@@ -64,6 +68,8 @@ func components() (otelcol.Factories, error) {
 		filestorage.NewFactory(),
 		apikeyauthextension.NewFactory(),
 		storeextension.NewFactory(),
+		redisfeedextension.NewFactory(),
+		api.NewFactory(),
 	)
 	if err != nil {
 		return otelcol.Factories{}, err
@@ -75,6 +81,8 @@ func components() (otelcol.Factories, error) {
 		filestorage.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/extension/storage/filestorage v0.161.0",
 		apikeyauthextension.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
 		storeextension.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
+		redisfeedextension.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
+		api.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
 	})
 
 	factories.Receivers, err = otelcol.MakeFactoryMap[receiver.Factory](
@@ -96,6 +104,7 @@ func components() (otelcol.Factories, error) {
 		nopexporter.NewFactory(),
 		clickhouseexporter.NewFactory(),
 		storeexporter.NewFactory(),
+		redisstreamexporter.NewFactory(),
 	)
 	if err != nil {
 		return otelcol.Factories{}, err
@@ -107,6 +116,7 @@ func components() (otelcol.Factories, error) {
 		nopexporter.NewFactory().Type(): "go.opentelemetry.io/collector/exporter/nopexporter v0.161.0",
 		clickhouseexporter.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/exporter/clickhouseexporter v0.161.0",
 		storeexporter.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
+		redisstreamexporter.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
 	})
 
 	factories.Processors, err = otelcol.MakeFactoryMap[processor.Factory](
@@ -120,6 +130,7 @@ func components() (otelcol.Factories, error) {
 		tailsamplingprocessor.NewFactory(),
 		projectstampprocessor.NewFactory(),
 		costprocessor.NewFactory(),
+		securityprocessor.NewFactory(),
 	)
 	if err != nil {
 		return otelcol.Factories{}, err
@@ -135,6 +146,7 @@ func components() (otelcol.Factories, error) {
 		tailsamplingprocessor.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/processor/tailsamplingprocessor v0.161.0",
 		projectstampprocessor.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
 		costprocessor.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
+		securityprocessor.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
 	})
 
 	factories.Connectors, err = otelcol.MakeFactoryMap[connector.Factory](

@@ -123,4 +123,15 @@ const (
 	GenAIAssistantMessageEvent = "gen_ai.assistant.message"
 	GenAIToolMessageEvent      = "gen_ai.tool.message"
 	GenAIChoiceEvent           = "gen_ai.choice"
+	GenAISystemMessageEvent    = "gen_ai.system.message"
+	GenAIInferenceDetailsEvent = "gen_ai.client.inference.operation.details"
+)
+
+// Log records: the event name when a producer puts it in an attribute, and
+// where the security processor records its findings on a log record (a
+// slice of maps keyed by the agentstack.alert.* names), since a log record
+// has no events of its own.
+const (
+	EventName           = "event.name"
+	SecurityAlertsOnLog = "agentstack.security.alerts"
 )

@@ -85,7 +85,7 @@ func (s *Store) DeleteProject(ctx context.Context, projectID string) error {
 		return err
 	}
 	defer func() { _ = tx.Rollback() }()
-	for _, table := range []string{"spans", "traces", "alerts", "cost_hourly"} {
+	for _, table := range []string{"spans", "traces", "alerts", "cost_hourly", "logs"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE project_id = ?`, projectID); err != nil {
 			return fmt.Errorf("deleting %s of project %s: %w", table, projectID, err)
 		}

@@ -196,27 +196,13 @@ func (s *Store) WriteBatch(ctx context.Context, b Batch) (WriteResult, error) {
 		}
 	}
 
-	if len(b.Alerts) > 0 {
-		insAlert, err := tx.PrepareContext(ctx, `INSERT INTO alerts(id, project_id, trace_id, span_id, rule, type, severity, score,
-			description, attribute_key, source, preview, action, created_at_ns)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`)
-		if err != nil {
-			return res, fmt.Errorf("preparing alert insert: %w", err)
-		}
-		defer insAlert.Close()
-		for i := range b.Alerts {
-			a := &b.Alerts[i]
-			r, err := insAlert.ExecContext(ctx, a.ID, a.ProjectID, a.TraceID, a.SpanID, a.Rule, a.Type, a.Severity, a.Score,
-				a.Description, a.AttributeKey, a.Source, a.Preview, a.Action, a.TimeNs)
-			if err != nil {
-				return res, fmt.Errorf("inserting alert %s on span %s: %w", a.Rule, a.SpanID, err)
-			}
-			if n, _ := r.RowsAffected(); n > 0 {
-				res.NewAlerts = append(res.NewAlerts, a)
-				agg(traceKey{a.ProjectID, a.TraceID}).alerts++
-			}
-		}
+	newAlerts, err := insertAlerts(ctx, tx, b.Alerts, func(a *Alert) {
+		agg(traceKey{a.ProjectID, a.TraceID}).alerts++
+	})
+	if err != nil {
+		return res, err
 	}
+	res.NewAlerts = newAlerts
 
 	if err := refreshTraces(ctx, tx, touched, now); err != nil {
 		return res, err
@@ -228,6 +214,35 @@ func (s *Store) WriteBatch(ctx context.Context, b Batch) (WriteResult, error) {
 		return res, fmt.Errorf("committing %d spans: %w", len(b.Spans), err)
 	}
 	return res, nil
+}
+
+// insertAlerts inserts alerts, ignoring those already stored, and calls
+// added for each new one.
+func insertAlerts(ctx context.Context, tx *sql.Tx, alerts []Alert, added func(*Alert)) ([]*Alert, error) {
+	if len(alerts) == 0 {
+		return nil, nil
+	}
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO alerts(id, project_id, trace_id, span_id, rule, type, severity, score,
+		description, attribute_key, source, preview, action, created_at_ns)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`)
+	if err != nil {
+		return nil, fmt.Errorf("preparing alert insert: %w", err)
+	}
+	defer ins.Close()
+	var out []*Alert
+	for i := range alerts {
+		a := &alerts[i]
+		r, err := ins.ExecContext(ctx, a.ID, a.ProjectID, a.TraceID, a.SpanID, a.Rule, a.Type, a.Severity, a.Score,
+			a.Description, a.AttributeKey, a.Source, a.Preview, a.Action, a.TimeNs)
+		if err != nil {
+			return nil, fmt.Errorf("inserting alert %s on span %s: %w", a.Rule, a.SpanID, err)
+		}
+		if n, _ := r.RowsAffected(); n > 0 {
+			out = append(out, a)
+			added(a)
+		}
+	}
+	return out, nil
 }
 
 func orJSON(b []byte, empty string) string {
@@ -271,25 +286,30 @@ func refreshTraces(ctx context.Context, tx *sql.Tx, touched map[traceKey]*traceA
 	return nil
 }
 
-// A batch without spans (alerts only) has no times: it must not move them.
+// A batch without spans (alerts found in log records) has no times: it must
+// not move them; a row made by such a batch takes the first real times.
 const upsertTraceSQL = `INSERT INTO traces(project_id, trace_id, root_span_name, service_name, session_id,
 	start_time_ns, end_time_ns, duration_ns, span_count, error_count, input_tokens, output_tokens, total_tokens,
 	cost_usd, alert_count, has_root, updated_at)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7 - ?6, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
 ON CONFLICT(project_id, trace_id) DO UPDATE SET
 	root_span_name = CASE WHEN excluded.span_count = 0 THEN root_span_name
+		WHEN span_count = 0 THEN excluded.root_span_name
 		WHEN excluded.has_root AND NOT has_root THEN excluded.root_span_name
 		WHEN NOT has_root AND NOT excluded.has_root AND excluded.start_time_ns < start_time_ns THEN excluded.root_span_name
 		ELSE root_span_name END,
 	service_name = CASE WHEN excluded.span_count = 0 THEN service_name
+		WHEN span_count = 0 THEN excluded.service_name
 		WHEN excluded.has_root AND NOT has_root THEN excluded.service_name
 		WHEN NOT has_root AND NOT excluded.has_root AND excluded.start_time_ns < start_time_ns THEN excluded.service_name
 		ELSE service_name END,
 	session_id = CASE WHEN excluded.has_root AND NOT has_root AND excluded.session_id != '' THEN excluded.session_id
 		WHEN session_id = '' THEN excluded.session_id ELSE session_id END,
-	start_time_ns = CASE WHEN excluded.span_count = 0 THEN start_time_ns ELSE MIN(start_time_ns, excluded.start_time_ns) END,
-	end_time_ns = CASE WHEN excluded.span_count = 0 THEN end_time_ns ELSE MAX(end_time_ns, excluded.end_time_ns) END,
-	duration_ns = CASE WHEN excluded.span_count = 0 THEN duration_ns
+	start_time_ns = CASE WHEN excluded.span_count = 0 THEN start_time_ns WHEN span_count = 0 THEN excluded.start_time_ns
+		ELSE MIN(start_time_ns, excluded.start_time_ns) END,
+	end_time_ns = CASE WHEN excluded.span_count = 0 THEN end_time_ns WHEN span_count = 0 THEN excluded.end_time_ns
+		ELSE MAX(end_time_ns, excluded.end_time_ns) END,
+	duration_ns = CASE WHEN excluded.span_count = 0 THEN duration_ns WHEN span_count = 0 THEN excluded.duration_ns
 		ELSE MAX(end_time_ns, excluded.end_time_ns) - MIN(start_time_ns, excluded.start_time_ns) END,
 	span_count = span_count + excluded.span_count,
 	error_count = error_count + excluded.error_count,

@@ -196,3 +196,46 @@ func TestRollUpWhateverTheArrivalOrder(t *testing.T) {
 	write(span("c3", "r", "early", 50, 60, "OK", "s-late"), span("c4", "r", "tool", 400, 950, "OK", ""))
 	assert.Equal(t, rollup{root: "agent", service: "svc-agent", session: "s-root", models: "m-tool,m-plan,m-agent,m-early", start: 50, end: 950, dur: 900, spans: 5, errs: 1, cost: 5, hasRoot: true}, read())
 }
+
+func TestWriteLogsIsIdempotentAndCountsAlertsBeforeTheSpanArrives(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	lb := LogBatch{
+		Records: []LogRecord{{ProjectID: "p", ID: "l1", TraceID: "t", SpanID: "s", TimeNs: 500, EventName: "gen_ai.user.message", Body: []byte(`{"content":"hi"}`)}},
+		Alerts:  []Alert{{ID: "a1", ProjectID: "p", TraceID: "t", SpanID: "s", Rule: "injection.override", Severity: "high", TimeNs: 500}},
+	}
+	for i := 0; i < 2; i++ {
+		res, err := s.WriteLogs(ctx, lb)
+		require.NoError(t, err)
+		assert.Equal(t, 1-i, res.Inserted)
+		assert.Len(t, res.NewAlerts, 1-i)
+	}
+	var alerts, spans int64
+	require.NoError(t, s.r.QueryRow(`SELECT alert_count, span_count FROM traces WHERE trace_id = 't'`).Scan(&alerts, &spans))
+	assert.EqualValues(t, 1, alerts)
+	assert.EqualValues(t, 0, spans, "the span has not arrived")
+
+	_, err := s.WriteBatch(ctx, Batch{Spans: []Span{{ProjectID: "p", TraceID: "t", SpanID: "s", Name: "chat", StartNs: 400, EndNs: 900, StatusCode: "OK"}}})
+	require.NoError(t, err)
+	var root string
+	var start, dur int64
+	require.NoError(t, s.r.QueryRow(`SELECT root_span_name, start_time_ns, duration_ns, alert_count, span_count FROM traces WHERE trace_id = 't'`).
+		Scan(&root, &start, &dur, &alerts, &spans))
+	assert.Equal(t, "chat", root)
+	assert.EqualValues(t, 400, start, "a row made by alerts alone takes the span's times")
+	assert.EqualValues(t, 500, dur)
+	assert.EqualValues(t, 1, alerts)
+	assert.EqualValues(t, 1, spans)
+
+	key, err := apikey.Generate()
+	require.NoError(t, err)
+	p, err := s.CreateProject(ctx, "p", "", key)
+	require.NoError(t, err)
+	lb.Records[0].ProjectID = p.ID
+	_, err = s.WriteLogs(ctx, LogBatch{Records: lb.Records})
+	require.NoError(t, err)
+	require.NoError(t, s.DeleteProject(ctx, p.ID))
+	var logs int
+	require.NoError(t, s.r.QueryRow(`SELECT COUNT(*) FROM logs WHERE project_id = ?`, p.ID).Scan(&logs))
+	assert.Zero(t, logs, "a deleted project's log records go with it")
+}

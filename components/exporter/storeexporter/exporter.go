@@ -7,10 +7,11 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/exporter"
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.uber.org/zap"
 
-	"github.com/agentstack/agentstack/components/exporter/storeexporter/internal/convert"
+	"github.com/agentstack/agentstack/internal/convert"
 	"github.com/agentstack/agentstack/internal/hostext"
 	"github.com/agentstack/agentstack/internal/livefeed"
 	"github.com/agentstack/agentstack/internal/store"
@@ -67,6 +68,29 @@ func (e *storeExporter) pushTraces(ctx context.Context, td ptrace.Traces) error 
 	}
 	if unowned > 0 {
 		return consumererror.NewPermanent(fmt.Errorf("%d spans carry no project id", unowned))
+	}
+	return nil
+}
+
+// pushLogs writes log records (GenAI content events, above all) and the
+// alerts found in them, on the same terms as pushTraces.
+func (e *storeExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
+	batch, unowned := convert.Logs(ld)
+	if unowned > 0 {
+		e.logger.Error("Dropping log records without a project: put apikeyauth on the receiver and projectstamp first in the pipeline",
+			zap.Int("records", unowned))
+	}
+	if len(batch.Records) > 0 || len(batch.Alerts) > 0 {
+		res, err := e.st.WriteLogs(ctx, batch)
+		if err != nil {
+			return fmt.Errorf("writing %d log records to %s: %w", len(batch.Records), e.st.Path(), err)
+		}
+		if e.feed != nil && len(res.NewAlerts) > 0 {
+			e.feed.Publish(livefeed.FromWrite(store.WriteResult{NewAlerts: res.NewAlerts}))
+		}
+	}
+	if unowned > 0 {
+		return consumererror.NewPermanent(fmt.Errorf("%d log records carry no project id", unowned))
 	}
 	return nil
 }

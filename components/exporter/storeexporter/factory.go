@@ -1,5 +1,5 @@
-// Package storeexporter writes spans, and the security alerts carried on
-// them, into AgentStack's embedded store, idempotently.
+// Package storeexporter writes spans and log records, and the security
+// alerts carried on them, into AgentStack's embedded store, idempotently.
 package storeexporter
 
 import (
@@ -20,7 +20,8 @@ var Type = component.MustNewType("agentstack_store")
 // NewFactory returns the exporter factory.
 func NewFactory() exporter.Factory {
 	return exporter.NewFactory(Type, createDefaultConfig,
-		exporter.WithTraces(createTraces, component.StabilityLevelAlpha))
+		exporter.WithTraces(createTraces, component.StabilityLevelAlpha),
+		exporter.WithLogs(createLogs, component.StabilityLevelAlpha))
 }
 
 func createDefaultConfig() component.Config {
@@ -32,14 +33,26 @@ func createDefaultConfig() component.Config {
 	}
 }
 
-func createTraces(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Traces, error) {
-	c := cfg.(*Config)
-	e := newStoreExporter(c, set)
-	return exporterhelper.NewTraces(ctx, set, cfg, e.pushTraces,
+func options(c *Config, e *storeExporter) []exporterhelper.Option {
+	return []exporterhelper.Option{
 		exporterhelper.WithStart(e.start),
 		exporterhelper.WithCapabilities(consumer.Capabilities{MutatesData: false}),
 		exporterhelper.WithTimeout(c.TimeoutConfig),
 		exporterhelper.WithRetry(c.RetryConfig),
 		exporterhelper.WithQueue(c.QueueConfig),
-	)
+	}
+}
+
+func createTraces(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Traces, error) {
+	c := cfg.(*Config)
+	e := newStoreExporter(c, set)
+	return exporterhelper.NewTraces(ctx, set, cfg, e.pushTraces, options(c, e)...)
+}
+
+// Logs get their own exporter instance (and queue): the two signals are
+// written in separate transactions anyway.
+func createLogs(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Logs, error) {
+	c := cfg.(*Config)
+	e := newStoreExporter(c, set)
+	return exporterhelper.NewLogs(ctx, set, cfg, e.pushLogs, options(c, e)...)
 }

@@ -21,19 +21,30 @@ import (
 	"github.com/agentstack/agentstack/internal/hostext"
 )
 
+// agentstackReceiver serves one HTTP endpoint for every signal it is
+// configured for: the traces and logs pipelines that name the same receiver
+// share it, as they share the port.
 type agentstackReceiver struct {
-	cfg      *Config
-	set      receiver.Settings
-	next     consumer.Traces
-	obsrecv  *receiverhelper.ObsReport
-	auth     extensionauth.Server
-	server   *http.Server
-	wg       sync.WaitGroup
-	ready    atomic.Bool
-	maxBytes int64
+	cfg        *Config
+	set        receiver.Settings
+	nextTraces consumer.Traces
+	nextLogs   consumer.Logs
+	obsrecv    *receiverhelper.ObsReport
+	auth       extensionauth.Server
+	server     *http.Server
+	wg         sync.WaitGroup
+	ready      atomic.Bool
+	maxBytes   int64
+
+	// mu guards users, the number of pipelines that started it and have not
+	// shut it down yet; the server runs while it is above zero.
+	mu    sync.Mutex
+	users int
+	// onLast is called when the last user shuts it down.
+	onLast func()
 }
 
-func newReceiver(cfg *Config, set receiver.Settings, next consumer.Traces) (*agentstackReceiver, error) {
+func newReceiver(cfg *Config, set receiver.Settings) (*agentstackReceiver, error) {
 	obs, err := receiverhelper.NewObsReport(receiverhelper.ObsReportSettings{
 		ReceiverID: set.ID, Transport: "http", ReceiverCreateSettings: set,
 	})
@@ -44,10 +55,20 @@ func newReceiver(cfg *Config, set receiver.Settings, next consumer.Traces) (*age
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxRequestBodySize
 	}
-	return &agentstackReceiver{cfg: cfg, set: set, next: next, obsrecv: obs, maxBytes: maxBytes}, nil
+	return &agentstackReceiver{cfg: cfg, set: set, obsrecv: obs, maxBytes: maxBytes}, nil
 }
 
 func (r *agentstackReceiver) Start(ctx context.Context, host component.Host) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.users++
+	if r.users > 1 {
+		return nil
+	}
+	return r.start(ctx, host)
+}
+
+func (r *agentstackReceiver) start(ctx context.Context, host component.Host) error {
 	auth, err := hostext.Find[extensionauth.Server](host, r.cfg.Authenticator)
 	if err != nil {
 		return fmt.Errorf("agentstack receiver: %w", err)
@@ -81,6 +102,16 @@ func (r *agentstackReceiver) Start(ctx context.Context, host component.Host) err
 }
 
 func (r *agentstackReceiver) Shutdown(ctx context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.users > 1 {
+		r.users--
+		return nil
+	}
+	r.users = 0
+	if r.onLast != nil {
+		r.onLast()
+	}
 	r.ready.Store(false)
 	var err error
 	if r.server != nil {
@@ -93,6 +124,15 @@ func (r *agentstackReceiver) Shutdown(ctx context.Context) error {
 func (r *agentstackReceiver) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/v1/traces", r.handleTraces)
+	mux.HandleFunc("/v1/logs", r.handleLogs)
+	mux.HandleFunc("/v1/metrics", func(w http.ResponseWriter, req *http.Request) {
+		f := formatNative
+		if isProtobuf(req.Header.Get("Content-Type")) {
+			f = formatOTLPProto
+		}
+		writeError(w, f, http.StatusNotFound, "not_found",
+			"AgentStack stores traces and logs, not metrics: send OTLP metrics to a metrics backend")
+	})
 	mux.HandleFunc("/health", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -104,7 +144,7 @@ func (r *agentstackReceiver) routes() http.Handler {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]bool{"ready": false})
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, req *http.Request) {
-		writeJSONError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no route for %s %s: spans go to POST /v1/traces", req.Method, req.URL.Path))
+		writeJSONError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no route for %s %s: spans go to POST /v1/traces, logs to POST /v1/logs", req.Method, req.URL.Path))
 	})
 	return mux
 }

@@ -47,8 +47,9 @@ var _ extensionauth.Server = keyAuth{}
 func newTestReceiver(t *testing.T, next consumer.Traces) http.Handler {
 	t.Helper()
 	cfg := createDefaultConfig().(*Config)
-	r, err := newReceiver(cfg, receivertest.NewNopSettings(Type), next)
+	r, err := newReceiver(cfg, receivertest.NewNopSettings(Type))
 	require.NoError(t, err)
+	r.nextTraces = next
 	r.auth = keyAuth{}
 	r.ready.Store(true)
 	return r.routes()
@@ -117,8 +118,9 @@ func TestRefusalsReachNoConsumer(t *testing.T) {
 
 func TestReadyFollowsTheLifecycle(t *testing.T) {
 	cfg := createDefaultConfig().(*Config)
-	r, err := newReceiver(cfg, receivertest.NewNopSettings(Type), consumertest.NewNop())
+	r, err := newReceiver(cfg, receivertest.NewNopSettings(Type))
 	require.NoError(t, err)
+	r.nextTraces = consumertest.NewNop()
 	h := r.routes()
 	get := func(p string) int {
 		w := httptest.NewRecorder()

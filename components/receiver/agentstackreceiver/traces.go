@@ -39,7 +39,17 @@ func (f format) String() string {
 	return "agentstack_json"
 }
 
-func (r *agentstackReceiver) handleTraces(w http.ResponseWriter, req *http.Request) {
+// request is an authenticated ingest request with its body read.
+type request struct {
+	ctx       context.Context
+	projectID string
+	body      []byte
+	proto     bool
+}
+
+// accept checks the method, authenticates, and reads the body within the
+// size limit, answering the client itself when any of that fails.
+func (r *agentstackReceiver) accept(w http.ResponseWriter, req *http.Request) (request, bool) {
 	proto := isProtobuf(req.Header.Get("Content-Type"))
 	errFmt := formatNative
 	if proto {
@@ -47,37 +57,45 @@ func (r *agentstackReceiver) handleTraces(w http.ResponseWriter, req *http.Reque
 	}
 	if req.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		writeError(w, errFmt, http.StatusMethodNotAllowed, "method_not_allowed", "use POST for /v1/traces")
-		return
+		writeError(w, errFmt, http.StatusMethodNotAllowed, "method_not_allowed", "use POST for "+req.URL.Path)
+		return request{}, false
 	}
 	ctx, err := r.auth.Authenticate(req.Context(), req.Header)
 	if err != nil {
 		writeError(w, errFmt, http.StatusUnauthorized, "unauthorized", err.Error())
-		return
+		return request{}, false
 	}
 	projectID, ok := tenancy.FromContext(ctx)
 	if !ok {
 		writeError(w, errFmt, http.StatusUnauthorized, "unauthorized", "the API key maps to no project")
-		return
+		return request{}, false
 	}
 	body, err := io.ReadAll(req.Body)
 	if err != nil {
 		if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
 			writeError(w, errFmt, http.StatusRequestEntityTooLarge, "payload_too_large",
 				fmt.Sprintf("the body is over %d bytes: send smaller batches", r.maxBytes))
-			return
+			return request{}, false
 		}
 		writeError(w, errFmt, http.StatusBadRequest, "bad_request", "reading the body: "+err.Error())
-		return
+		return request{}, false
 	}
-
-	if proto {
-		r.handleOTLP(ctx, w, projectID, body, formatOTLPProto)
-		return
-	}
-	if !isJSON(req.Header.Get("Content-Type")) {
+	if !proto && !isJSON(req.Header.Get("Content-Type")) {
 		writeJSONError(w, http.StatusUnsupportedMediaType, "unsupported_media_type",
 			"Content-Type must be application/json (native or OTLP JSON) or application/x-protobuf (OTLP)")
+		return request{}, false
+	}
+	return request{ctx: ctx, projectID: projectID, body: body, proto: proto}, true
+}
+
+func (r *agentstackReceiver) handleTraces(w http.ResponseWriter, req *http.Request) {
+	in, ok := r.accept(w, req)
+	if !ok {
+		return
+	}
+	ctx, projectID, body := in.ctx, in.projectID, in.body
+	if in.proto {
+		r.handleOTLP(ctx, w, projectID, body, formatOTLPProto)
 		return
 	}
 	if looksLikeOTLPJSON(body) {
@@ -173,7 +191,7 @@ func (r *agentstackReceiver) consume(ctx context.Context, td ptrace.Traces, proj
 	tenancy.StampTraces(td, projectID)
 	n := td.SpanCount()
 	obsCtx := r.obsrecv.StartTracesOp(ctx)
-	err := r.next.ConsumeTraces(ctx, td)
+	err := r.nextTraces.ConsumeTraces(ctx, td)
 	r.obsrecv.EndTracesOp(obsCtx, f.String(), n, err)
 	return err
 }
@@ -181,8 +199,10 @@ func (r *agentstackReceiver) consume(ctx context.Context, td ptrace.Traces, proj
 // refuse records spans refused before they reached the pipeline.
 func (r *agentstackReceiver) refuse(ctx context.Context, f format, n int, err error) {
 	obsCtx := r.obsrecv.StartTracesOp(ctx)
-	r.obsrecv.EndTracesOp(obsCtx, f.String(), n, consumererror.NewPermanent(err))
+	r.obsrecv.EndTracesOp(obsCtx, f.String(), n, permanent(err))
 }
+
+func permanent(err error) error { return consumererror.NewPermanent(err) }
 
 // dropInvalidSpans removes spans that cannot be stored (no trace or span
 // id) and says how many and why, for the OTLP partial_success answer.

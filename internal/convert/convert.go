@@ -4,7 +4,6 @@
 package convert
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
+	"github.com/agentstack/agentstack/internal/alertid"
 	"github.com/agentstack/agentstack/internal/semconv"
 	"github.com/agentstack/agentstack/internal/store"
 )
@@ -20,8 +20,21 @@ import (
 // counted and left out.
 func Traces(td ptrace.Traces) (store.Batch, int) {
 	var b store.Batch
-	unowned := 0
 	b.Spans = make([]store.Span, 0, td.SpanCount())
+	unowned := EachSpan(td, func(_ ptrace.ResourceSpans, _ ptrace.ScopeSpans, _ ptrace.Span, row store.Span, alerts []store.Alert) {
+		b.Spans = append(b.Spans, row)
+		b.Alerts = append(b.Alerts, alerts...)
+	})
+	return b, unowned
+}
+
+// EachSpan calls fn with every span that has a project, as the store holds
+// it (row) with the alerts found in its events, beside the pdata it came
+// from; it returns how many spans had no project. Every exporter that
+// writes spans in the store's shape goes through here, so they agree on
+// columns and alert ids.
+func EachSpan(td ptrace.Traces, fn func(rs ptrace.ResourceSpans, ss ptrace.ScopeSpans, sp ptrace.Span, row store.Span, alerts []store.Alert)) int {
+	unowned := 0
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
 		rs := rss.At(i)
@@ -29,6 +42,7 @@ func Traces(td ptrace.Traces) (store.Batch, int) {
 		project := strAttr(res, semconv.ProjectID)
 		service := strAttr(res, semconv.ServiceName)
 		resJSON := mapJSON(res)
+		resSession := firstStr(res, semconv.GenAIConversationID, semconv.SessionID)
 		sss := rs.ScopeSpans()
 		for j := 0; j < sss.Len(); j++ {
 			ss := sss.At(j)
@@ -41,14 +55,13 @@ func Traces(td ptrace.Traces) (store.Batch, int) {
 				sp := spans.At(k)
 				row := spanRow(sp, project, service, ss.Scope().Name(), resJSON)
 				if row.SessionID == "" {
-					row.SessionID = firstStr(res, semconv.GenAIConversationID, semconv.SessionID)
+					row.SessionID = resSession
 				}
-				b.Spans = append(b.Spans, row)
-				b.Alerts = appendAlerts(b.Alerts, sp, project, row.TraceID, row.SpanID)
+				fn(rs, ss, sp, row, appendAlerts(nil, sp, project, row.TraceID, row.SpanID))
 			}
 		}
 	}
-	return b, unowned
+	return unowned
 }
 
 func spanRow(sp ptrace.Span, project, service, scope string, resJSON []byte) store.Span {
@@ -102,7 +115,7 @@ func appendAlerts(dst []store.Alert, sp ptrace.Span, project, traceID, spanID st
 			ts = int64(sp.EndTimestamp())
 		}
 		dst = append(dst, store.Alert{
-			ID:           alertID(project, traceID, spanID, i, rule),
+			ID:           alertid.ID(project, traceID, spanID, i, rule),
 			ProjectID:    project,
 			TraceID:      traceID,
 			SpanID:       spanID,
@@ -119,17 +132,6 @@ func appendAlerts(dst []store.Alert, sp ptrace.Span, project, traceID, spanID st
 		})
 	}
 	return dst
-}
-
-// alertID is derived from where the alert sits, so that a replayed batch
-// produces the same ids and the store ignores the copies.
-func alertID(project, traceID, spanID string, index int, rule string) string {
-	h := sha256.New()
-	for _, s := range []string{project, traceID, spanID, strconv.Itoa(index), rule} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 func hexTrace(id pcommon.TraceID) string { return hex.EncodeToString(id[:]) }
