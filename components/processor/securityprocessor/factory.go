@@ -21,6 +21,7 @@ func NewFactory() processor.Factory {
 		componentType,
 		func() component.Config { return createDefaultConfig() },
 		processor.WithTraces(createTraces, component.StabilityLevelDevelopment),
+		processor.WithLogs(createLogs, component.StabilityLevelDevelopment),
 	)
 }
 
@@ -30,5 +31,14 @@ func createTraces(ctx context.Context, set processor.Settings, cfg component.Con
 		return nil, fmt.Errorf("creating the security processor: %w", err)
 	}
 	return processorhelper.NewTraces(ctx, set, cfg, next, p.processTraces,
+		processorhelper.WithCapabilities(consumer.Capabilities{MutatesData: true}))
+}
+
+func createLogs(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Logs) (processor.Logs, error) {
+	p, err := newSecurity(cfg.(*Config), set.Logger)
+	if err != nil {
+		return nil, fmt.Errorf("creating the security processor: %w", err)
+	}
+	return processorhelper.NewLogs(ctx, set, cfg, next, p.processLogs,
 		processorhelper.WithCapabilities(consumer.Capabilities{MutatesData: true}))
 }

@@ -410,21 +410,7 @@ func (s *security) writeAlerts(span ptrace.Span, alerts []alert) {
 		ev := evs.AppendEmpty()
 		ev.SetName(semconv.SecurityAlertEvent)
 		ev.SetTimestamp(ts)
-		m := ev.Attributes()
-		m.EnsureCapacity(9)
-		m.PutStr(semconv.AlertRule, a.f.Rule)
-		m.PutStr(semconv.AlertType, string(a.f.Type))
-		m.PutStr(semconv.AlertSeverity, a.f.Severity.String())
-		m.PutInt(semconv.AlertScore, int64(a.f.Score))
-		desc := a.f.Description
-		if a.count > 1 {
-			desc = fmt.Sprintf("%s (%d matches)", desc, a.count)
-		}
-		m.PutStr(semconv.AlertDescription, desc)
-		m.PutStr(semconv.AlertAttributeKey, a.key)
-		m.PutStr(semconv.AlertSource, string(a.source))
-		m.PutStr(semconv.AlertPreview, a.f.Preview)
-		m.PutStr(semconv.AlertAction, string(a.action))
+		putAlert(ev.Attributes(), a)
 		if a.f.Severity > maxSev {
 			maxSev = a.f.Severity
 		}
@@ -432,4 +418,23 @@ func (s *security) writeAlerts(span ptrace.Span, alerts []alert) {
 	}
 	span.Attributes().PutStr(semconv.SecurityMaxSeverity, maxSev.String())
 	span.Attributes().PutInt(semconv.SecurityAlertCount, count)
+}
+
+// putAlert writes one finding with the agentstack.alert.* names, on a span
+// event or, for a log record, in an element of its alerts attribute.
+func putAlert(m pcommon.Map, a alert) {
+	m.EnsureCapacity(9)
+	m.PutStr(semconv.AlertRule, a.f.Rule)
+	m.PutStr(semconv.AlertType, string(a.f.Type))
+	m.PutStr(semconv.AlertSeverity, a.f.Severity.String())
+	m.PutInt(semconv.AlertScore, int64(a.f.Score))
+	desc := a.f.Description
+	if a.count > 1 {
+		desc = fmt.Sprintf("%s (%d matches)", desc, a.count)
+	}
+	m.PutStr(semconv.AlertDescription, desc)
+	m.PutStr(semconv.AlertAttributeKey, a.key)
+	m.PutStr(semconv.AlertSource, string(a.source))
+	m.PutStr(semconv.AlertPreview, a.f.Preview)
+	m.PutStr(semconv.AlertAction, string(a.action))
 }

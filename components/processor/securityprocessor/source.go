@@ -96,6 +96,8 @@ func eventSource(name string) detect.Source {
 		return detect.SourceModelOutput
 	case semconv.GenAIToolMessageEvent:
 		return detect.SourceToolOutput
+	case semconv.GenAISystemMessageEvent:
+		return detect.SourceAttribute
 	}
 	return detect.SourceEvent
 }
