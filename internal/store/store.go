@@ -121,3 +121,21 @@ func (s *Store) Close() error {
 func (s *Store) Ping(ctx context.Context) error {
 	return s.r.PingContext(ctx)
 }
+
+// HoldWriteLock takes SQLite's write lock until release is called, so that
+// no other process (nor this one) can write meanwhile: for a consistent
+// copy of the file, and for testing how writers cope with a busy database.
+func (s *Store) HoldWriteLock(ctx context.Context) (release func(), err error) {
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("taking a connection: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		_ = conn.Close()
+		return nil, fmt.Errorf("taking the write lock: %w", err)
+	}
+	return func() {
+		_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
+		_ = conn.Close()
+	}, nil
+}

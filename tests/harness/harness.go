@@ -211,6 +211,9 @@ func (c *Collector) Stop() {
 // ExitCode is the exit code of the last stopped process.
 func (c *Collector) ExitCode() int { return c.exitCode }
 
+// PID is the running process's id.
+func (c *Collector) PID() int { return c.cmd.Process.Pid }
+
 // Kill sends SIGKILL, as a crash would.
 func (c *Collector) Kill() {
 	if c.cmd == nil {
