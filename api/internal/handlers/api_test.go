@@ -394,6 +394,11 @@ func TestErrorsHealthCORSAndUI(t *testing.T) {
 	assert.Equal(t, codeNotFound, r.errCode(t))
 	assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
 
+	r = e.do("PUT", "/api/v1/projects/abc", tok, nil)
+	assert.Equal(t, http.StatusMethodNotAllowed, r.Status)
+	assert.Equal(t, "method_not_allowed", r.errCode(t))
+	assert.Equal(t, "GET, DELETE", r.Header.Get("Allow"))
+
 	r = e.do("POST", "/api/v1/projects", tok, nil)
 	assert.Equal(t, http.StatusBadRequest, r.Status, "empty body")
 

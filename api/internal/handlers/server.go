@@ -145,9 +145,7 @@ func New(opts Options) (*API, error) {
 	}
 	// Anything else under /api or /ws is a JSON 404 (or 405), never the
 	// dashboard's index.html.
-	a.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, codeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
-	})
+	a.mux.HandleFunc("/api/", a.unmatched)
 	a.mux.HandleFunc("/ws/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, codeNotFound, "no such endpoint: "+r.URL.Path)
 	})
@@ -196,6 +194,41 @@ func (a *API) routes() []route {
 	}
 }
 
+// unmatched answers a path that no route takes with 404, or with 405 and
+// Allow when routes take it with other methods.
+func (a *API) unmatched(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, rt := range a.routes() {
+		if patternMatches(rt.Pattern, r.URL.Path) {
+			allow = append(allow, rt.Method)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed on "+r.URL.Path)
+		return
+	}
+	writeError(w, http.StatusNotFound, codeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
+}
+
+// patternMatches matches a path against a route pattern whose {name}
+// segments match any one segment.
+func patternMatches(pattern, path string) bool {
+	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(ps) != len(xs) {
+		return false
+	}
+	for i := range ps {
+		if strings.HasPrefix(ps[i], "{") && xs[i] != "" {
+			continue
+		}
+		if ps[i] != xs[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // Routes lists the API routes.
 func (a *API) Routes() []Route {
 	rs := a.routes()
@@ -233,6 +266,7 @@ func (a *API) cors(next http.Handler) http.Handler {
 		if origin != "" && a.origins[origin] {
 			h := w.Header()
 			h.Set("Access-Control-Allow-Origin", origin)
+			h.Set("Access-Control-Expose-Headers", "Retry-After")
 			h.Add("Vary", "Origin")
 			if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 				h.Set("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS")
