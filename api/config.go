@@ -18,6 +18,10 @@ type Config struct {
 	// Store is the extension holding the database (agentstack_store); it
 	// also provides the live feed.
 	Store component.ID `mapstructure:"store"`
+	// LiveFeed is the extension whose feed /ws/traces follows. Empty means
+	// the store extension's own, in-process feed; redisstream_feed follows
+	// the Redis streams, so that every API replica sees every span and alert.
+	LiveFeed component.ID `mapstructure:"live_feed"`
 	// Endpoint is the listen address of the API, the WebSocket and the
 	// dashboard.
 	Endpoint string `mapstructure:"endpoint"`

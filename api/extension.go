@@ -36,8 +36,13 @@ func newExtension(cfg *Config, set extension.Settings) *apiExtension {
 	return &apiExtension{cfg: cfg, logger: set.Logger}
 }
 
-// Dependencies makes the collector start the store extension first.
-func (e *apiExtension) Dependencies() []component.ID { return []component.ID{e.cfg.Store} }
+// Dependencies makes the collector start the store (and feed) extensions first.
+func (e *apiExtension) Dependencies() []component.ID {
+	if e.cfg.LiveFeed.Type().String() != "" {
+		return []component.ID{e.cfg.Store, e.cfg.LiveFeed}
+	}
+	return []component.ID{e.cfg.Store}
+}
 
 func (e *apiExtension) Start(_ context.Context, host component.Host) error {
 	sp, err := hostext.Find[hostext.StoreProvider](host, e.cfg.Store)
@@ -48,10 +53,19 @@ func (e *apiExtension) Start(_ context.Context, host component.Host) error {
 		return fmt.Errorf("agentstack_api: extension %q has no open store", e.cfg.Store)
 	}
 	var feed livefeed.Source
-	if fp, ok := sp.(hostext.LiveFeedProvider); ok {
+	switch {
+	case e.cfg.LiveFeed.Type().String() != "":
+		fp, err := hostext.Find[hostext.LiveFeedProvider](host, e.cfg.LiveFeed)
+		if err != nil {
+			return fmt.Errorf("agentstack_api: live_feed: %w", err)
+		}
 		feed = fp.LiveFeed()
-	} else {
-		e.logger.Warn("The store extension has no live feed; /ws/traces will answer 503", zap.Stringer("store", e.cfg.Store))
+	default:
+		if fp, ok := sp.(hostext.LiveFeedProvider); ok {
+			feed = fp.LiveFeed()
+		} else {
+			e.logger.Warn("The store extension has no live feed; /ws/traces will answer 503", zap.Stringer("store", e.cfg.Store))
+		}
 	}
 	secret, err := e.secret()
 	if err != nil {

@@ -38,6 +38,7 @@ import (
 	costprocessor "github.com/agentstack/agentstack/components/processor/costprocessor"
 	securityprocessor "github.com/agentstack/agentstack/components/processor/securityprocessor"
 	otlpreceiver "go.opentelemetry.io/collector/receiver/otlpreceiver"
+	nopreceiver "go.opentelemetry.io/collector/receiver/nopreceiver"
 	agentstackreceiver "github.com/agentstack/agentstack/components/receiver/agentstackreceiver"
 )
 
@@ -87,6 +88,7 @@ func components() (otelcol.Factories, error) {
 
 	factories.Receivers, err = otelcol.MakeFactoryMap[receiver.Factory](
 		otlpreceiver.NewFactory(),
+		nopreceiver.NewFactory(),
 		agentstackreceiver.NewFactory(),
 	)
 	if err != nil {
@@ -94,6 +96,7 @@ func components() (otelcol.Factories, error) {
 	}
 	factories.ReceiverModules = makeModulesMap(factories.Receivers, map[component.Type]string{
 		otlpreceiver.NewFactory().Type(): "go.opentelemetry.io/collector/receiver/otlpreceiver v0.161.0",
+		nopreceiver.NewFactory().Type(): "go.opentelemetry.io/collector/receiver/nopreceiver v0.161.0",
 		agentstackreceiver.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
 	})
 

@@ -68,6 +68,9 @@ type Options struct {
 	// ReadyPath, when set, replaces the wait for /ready with a wait for any
 	// HTTP answer on that path (for configs without our receiver).
 	ReadyPath string
+	// ReadyOnAPI waits for the API's health endpoint instead (for configs
+	// that run the API alone).
+	ReadyOnAPI bool
 }
 
 // Collector is a running binary.
@@ -155,10 +158,14 @@ func (c *Collector) start() {
 		if path == "" {
 			path = "/ready"
 		}
-		resp, err := http.Get(c.URL() + path)
+		url := c.URL() + path
+		if c.opts.ReadyOnAPI {
+			url = c.APIURL() + "/api/v1/health"
+		}
+		resp, err := http.Get(url)
 		if err == nil {
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK || c.opts.ReadyPath != "" {
+			if resp.StatusCode == http.StatusOK || (c.opts.ReadyPath != "" && !c.opts.ReadyOnAPI) {
 				return
 			}
 		}
