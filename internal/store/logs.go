@@ -94,3 +94,32 @@ func (s *Store) WriteLogs(ctx context.Context, b LogBatch) (LogWriteResult, erro
 	}
 	return res, nil
 }
+
+// LogsOfTrace returns the log records of a trace (of one span when spanID
+// is set), oldest first.
+func (s *Store) LogsOfTrace(ctx context.Context, projectID, traceID, spanID string) ([]LogRecord, error) {
+	q := `SELECT project_id, id, trace_id, span_id, time_ns, observed_time_ns, severity_number, severity_text,
+		event_name, body, attributes, resource_attributes, service_name, scope_name
+		FROM logs WHERE project_id = ? AND trace_id = ?`
+	args := []any{projectID, traceID}
+	if spanID != "" {
+		q, args = q+` AND span_id = ?`, append(args, spanID)
+	}
+	rows, err := s.r.QueryContext(ctx, q+` ORDER BY time_ns, id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading log records of trace %s: %w", traceID, err)
+	}
+	defer rows.Close()
+	var out []LogRecord
+	for rows.Next() {
+		var r LogRecord
+		var body, attrs, res string
+		if err := rows.Scan(&r.ProjectID, &r.ID, &r.TraceID, &r.SpanID, &r.TimeNs, &r.ObservedTimeNs, &r.SeverityNumber,
+			&r.SeverityText, &r.EventName, &body, &attrs, &res, &r.ServiceName, &r.ScopeName); err != nil {
+			return nil, fmt.Errorf("reading log records of trace %s: %w", traceID, err)
+		}
+		r.Body, r.Attributes, r.ResourceAttributes = []byte(body), []byte(attrs), []byte(res)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -115,6 +115,37 @@ func TestGenAILogEventsAreStoredBesideTheirSpan(t *testing.T) {
 		require.NoError(t, err)
 		check(t, genAIRun(t, se, le, "Summarise my inbox"))
 	})
+	t.Run("the API returns them with their span", func(t *testing.T) {
+		se, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpoint(c.HTTPAddr), otlptracehttp.WithInsecure(), otlptracehttp.WithHeaders(headers))
+		require.NoError(t, err)
+		le, err := otlploghttp.New(ctx, otlploghttp.WithEndpoint(c.HTTPAddr), otlploghttp.WithInsecure(), otlploghttp.WithHeaders(headers))
+		require.NoError(t, err)
+		sc := genAIRun(t, se, le, "Book a table for two")
+		waitLogs(t, c, sc.TraceID().String(), 3)
+		api := register(t, c, "logs@example.com")
+		var span struct {
+			ContentEvents int `json:"content_events"`
+			Logs          []struct {
+				EventName string         `json:"event_name"`
+				Body      map[string]any `json:"body"`
+				SpanID    string         `json:"span_id"`
+			} `json:"logs"`
+		}
+		api.get("/api/v1/spans/"+sc.SpanID().String(), http.StatusOK, &span)
+		assert.Equal(t, 3, span.ContentEvents)
+		require.Len(t, span.Logs, 3)
+		assert.Equal(t, "gen_ai.user.message", span.Logs[1].EventName)
+		assert.Equal(t, "Book a table for two", span.Logs[1].Body["content"])
+		var trace struct {
+			Spans []struct {
+				SpanID        string `json:"span_id"`
+				ContentEvents int    `json:"content_events"`
+			} `json:"spans"`
+		}
+		api.get("/api/v1/traces/"+sc.TraceID().String(), http.StatusOK, &trace)
+		require.Len(t, trace.Spans, 1)
+		assert.Equal(t, 3, trace.Spans[0].ContentEvents, "the trace says which spans have content events")
+	})
 	t.Run("logs without a key are refused", func(t *testing.T) {
 		le, err := otlploghttp.New(ctx, otlploghttp.WithEndpoint(c.HTTPAddr), otlploghttp.WithInsecure(),
 			otlploghttp.WithRetry(otlploghttp.RetryConfig{Enabled: false}))

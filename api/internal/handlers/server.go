@@ -38,6 +38,7 @@ type Store interface {
 	SpansOfTrace(ctx context.Context, projectID, traceID string) ([]store.Span, error)
 	GetSpan(ctx context.Context, projectIDs []string, spanID string) (store.Span, error)
 	AlertsOfTrace(ctx context.Context, projectID, traceID, spanID string) ([]store.Alert, error)
+	LogsOfTrace(ctx context.Context, projectID, traceID, spanID string) ([]store.LogRecord, error)
 	ListAlerts(ctx context.Context, f store.AlertFilter) ([]store.Alert, int, error)
 	ListSessions(ctx context.Context, f store.SessionFilter) ([]store.Session, int, error)
 	SessionTraces(ctx context.Context, projectIDs []string, sessionID string) ([]store.Trace, error)

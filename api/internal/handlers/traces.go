@@ -80,6 +80,35 @@ type spanBody struct {
 	Events             json.RawMessage `json:"events"`
 	Links              json.RawMessage `json:"links"`
 	ResourceAttributes json.RawMessage `json:"resource_attributes"`
+	// ContentEvents counts the log records (GenAI message events) linked
+	// to the span; span detail returns them.
+	ContentEvents int `json:"content_events"`
+}
+
+// logBody is a log record linked to a span: for GenAI instrumentations,
+// one message of the conversation.
+type logBody struct {
+	ID             string          `json:"id"`
+	TraceID        string          `json:"trace_id"`
+	SpanID         string          `json:"span_id"`
+	Time           time.Time       `json:"time"`
+	TimeNs         int64           `json:"time_ns"`
+	SeverityNumber int             `json:"severity_number"`
+	SeverityText   string          `json:"severity_text"`
+	EventName      string          `json:"event_name"`
+	Body           json.RawMessage `json:"body"`
+	Attributes     json.RawMessage `json:"attributes"`
+}
+
+func toLogs(recs []store.LogRecord) []logBody {
+	out := make([]logBody, 0, len(recs))
+	for i := range recs {
+		r := &recs[i]
+		out = append(out, logBody{ID: r.ID, TraceID: r.TraceID, SpanID: r.SpanID, Time: time.Unix(0, r.TimeNs).UTC(), TimeNs: r.TimeNs,
+			SeverityNumber: r.SeverityNumber, SeverityText: r.SeverityText, EventName: r.EventName,
+			Body: rawOr(r.Body, "null"), Attributes: rawOr(r.Attributes, "{}")})
+	}
+	return out
 }
 
 func rawOr(b []byte, empty string) json.RawMessage {
@@ -204,9 +233,20 @@ func (a *API) getTrace(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, "reading alerts", err)
 		return
 	}
+	logs, err := a.opts.Store.LogsOfTrace(r.Context(), t.ProjectID, t.TraceID, "")
+	if err != nil {
+		a.internal(w, "reading log records", err)
+		return
+	}
+	perSpan := make(map[string]int, len(logs))
+	for i := range logs {
+		perSpan[logs[i].SpanID]++
+	}
 	out := traceDetail{Trace: toTrace(t), Spans: make([]spanBody, 0, len(spans)), Alerts: toAlerts(alerts)}
 	for i := range spans {
-		out.Spans = append(out.Spans, toSpan(&spans[i]))
+		sb := toSpan(&spans[i])
+		sb.ContentEvents = perSpan[sb.SpanID]
+		out.Spans = append(out.Spans, sb)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -214,6 +254,8 @@ func (a *API) getTrace(w http.ResponseWriter, r *http.Request) {
 type spanDetail struct {
 	spanBody
 	Alerts []alertBody `json:"alerts"`
+	// Logs are the span's content events, in time order.
+	Logs []logBody `json:"logs"`
 }
 
 func (a *API) getSpan(w http.ResponseWriter, r *http.Request) {
@@ -235,7 +277,14 @@ func (a *API) getSpan(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, "reading alerts", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, spanDetail{spanBody: toSpan(&sp), Alerts: toAlerts(alerts)})
+	logs, err := a.opts.Store.LogsOfTrace(r.Context(), sp.ProjectID, sp.TraceID, sp.SpanID)
+	if err != nil {
+		a.internal(w, "reading log records", err)
+		return
+	}
+	body := toSpan(&sp)
+	body.ContentEvents = len(logs)
+	writeJSON(w, http.StatusOK, spanDetail{spanBody: body, Alerts: toAlerts(alerts), Logs: toLogs(logs)})
 }
 
 type sessionBody struct {
