@@ -14,7 +14,7 @@ GOTEST      ?= $(GO) test
 GO_TEST_FLAGS ?= -count=1 -timeout 20m
 FUZZTIME    ?= 10s
 
-.PHONY: build generate tools run test test-go test-python fuzz bench clean check-generated update-prices test-reliability bench-security
+.PHONY: build generate tools run test test-go test-python fuzz bench clean check-generated update-prices test-reliability bench-security bench-api
 
 ## tools: install the pinned OpenTelemetry Collector Builder into .tools/bin
 tools: $(OCB)
@@ -66,6 +66,10 @@ check-generated: $(OCB)
 bench-security:
 	$(GO) run ./components/processor/securityprocessor/cmd/securityreport -testdata ../shared/testdata
 	$(GOTEST) -run '^$$' -bench . -benchmem ./components/processor/securityprocessor/
+
+## bench-api: API latencies (trace list, trace detail, ...) with 1,000,000 spans stored
+bench-api:
+	$(GOTEST) -run '^$$' -bench BenchmarkAPI -benchtime 100x -timeout 30m -v ./api/internal/handlers/
 
 ## update-prices: regenerate the embedded LLM price snapshot from @pydantic/genai-prices (needs node and npm)
 GENAI_PRICES_VERSION ?= 0.1.8
