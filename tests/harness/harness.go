@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
 	_ "modernc.org/sqlite" // the store's driver, to read the file back
 )
 
@@ -55,6 +56,19 @@ func FreePort(tb testing.TB) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// LeakOptions are the goroutines that legitimately outlive a test of a
+// running binary: idle keep-alive connections of net/http and gRPC clients
+// (the OTel SDKs' among them) and database/sql's connection opener.
+func LeakOptions() []goleak.Option {
+	return []goleak.Option{
+		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
+		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
+		goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"),
+		goleak.IgnoreAnyFunction("google.golang.org/grpc/internal/grpcsync.(*CallbackSerializer).run"),
+		goleak.IgnoreAnyFunction("database/sql.(*DB).connectionOpener"),
+	}
 }
 
 // Options of a started collector.

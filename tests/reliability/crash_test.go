@@ -21,12 +21,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m,
-		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
-		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
-		goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"),
-		goleak.IgnoreAnyFunction("database/sql.(*DB).connectionOpener"),
-	)
+	goleak.VerifyTestMain(m, harness.LeakOptions()...)
 }
 
 func randHex(n int) string {

@@ -48,19 +48,7 @@ func (r *agentstackReceiver) handleLogs(w http.ResponseWriter, req *http.Request
 		}
 	}
 	resp := plogotlp.NewExportResponse()
-	var out []byte
-	if f == formatOTLPProto {
-		out, err = resp.MarshalProto()
-	} else {
-		out, err = resp.MarshalJSON()
-	}
-	if err != nil {
-		writeError(w, f, http.StatusInternalServerError, "internal", err.Error())
-		return
-	}
-	w.Header().Set("Content-Type", contentType(f))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(out)
+	writeOTLPResponse(w, f, resp)
 }
 
 func (r *agentstackReceiver) consumeLogs(ctx context.Context, ld plog.Logs, projectID string, f format) error {

@@ -93,3 +93,27 @@ func looksLikeOTLPJSON(body []byte) bool {
 	k, _ := t.(string)
 	return k == "resourceSpans" || k == "resource_spans"
 }
+
+// otlpResponse is an OTLP export response of any signal.
+type otlpResponse interface {
+	MarshalProto() ([]byte, error)
+	MarshalJSON() ([]byte, error)
+}
+
+// writeOTLPResponse answers 200 with the response in the request's encoding.
+func writeOTLPResponse(w http.ResponseWriter, f format, resp otlpResponse) {
+	var out []byte
+	var err error
+	if f == formatOTLPProto {
+		out, err = resp.MarshalProto()
+	} else {
+		out, err = resp.MarshalJSON()
+	}
+	if err != nil {
+		writeError(w, f, http.StatusInternalServerError, "internal", err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", contentType(f))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(out)
+}

@@ -170,19 +170,7 @@ func (r *agentstackReceiver) handleOTLP(ctx context.Context, w http.ResponseWrit
 			return
 		}
 	}
-	var out []byte
-	if f == formatOTLPProto {
-		out, err = resp.MarshalProto()
-	} else {
-		out, err = resp.MarshalJSON()
-	}
-	if err != nil {
-		writeError(w, f, http.StatusInternalServerError, "internal", err.Error())
-		return
-	}
-	w.Header().Set("Content-Type", contentType(f))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(out)
+	writeOTLPResponse(w, f, resp)
 }
 
 // consume stamps the project and hands the spans to the pipeline, recording
