@@ -14,7 +14,7 @@ GOTEST      ?= $(GO) test
 GO_TEST_FLAGS ?= -count=1 -timeout 20m
 FUZZTIME    ?= 10s
 
-.PHONY: build generate tools run test test-go test-python fuzz bench clean check-generated update-prices test-reliability bench-security bench-api
+.PHONY: build generate tools run test test-go test-python test-dashboard dashboard fuzz bench clean check-generated update-prices test-reliability bench-security bench-api
 
 ## tools: install the pinned OpenTelemetry Collector Builder into .tools/bin
 tools: $(OCB)
@@ -25,8 +25,24 @@ $(OCB):
 generate: $(OCB)
 	$(OCB) --config builder-config.yaml --skip-compilation
 
-## build: generate the distribution and compile bin/agentstack
-build: generate
+## dashboard: build the React dashboard into api/ui/dist, where the binary embeds it
+NPM := $(shell command -v npm 2>/dev/null)
+DASHBOARD_SRC := $(shell find dashboard/src dashboard/index.html dashboard/package.json dashboard/vite.config.ts dashboard/tsconfig.app.json -type f 2>/dev/null)
+ifeq ($(NPM),)
+dashboard:
+	@echo "npm not found: bin/agentstack will serve a placeholder page instead of the dashboard"
+else
+dashboard: api/ui/dist/index.html
+dashboard/node_modules/.package-lock.json: dashboard/package-lock.json
+	cd dashboard && npm ci --no-audit --no-fund
+api/ui/dist/index.html: dashboard/node_modules/.package-lock.json $(DASHBOARD_SRC)
+	cd dashboard && npm run build
+	find api/ui/dist -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+	cp -r dashboard/dist/. api/ui/dist/
+endif
+
+## build: the dashboard, the distribution from builder-config.yaml, then bin/agentstack
+build: generate dashboard
 	cd distribution && $(GO) build -trimpath -o ../$(BIN) .
 	@echo "built $(BIN)"
 
@@ -34,14 +50,17 @@ build: generate
 run: build
 	./$(BIN) --config $(CONFIG)
 
-## test: every test: Go (unit, golden, end-to-end against bin/agentstack), Python SDK, a short fuzz pass
-test: build test-go test-python fuzz
+## test: every test: Go (unit, golden, end-to-end against bin/agentstack), Python SDK, dashboard (unit and in Chromium), a short fuzz pass
+test: build test-go test-python test-dashboard fuzz
 
 test-go:
 	AGENTSTACK_BIN=$(CURDIR)/$(BIN) $(GOTEST) $(GO_TEST_FLAGS) ./...
 
 test-python:
 	cd sdk/python && python3 -m unittest discover -s tests -t .
+
+test-dashboard: build
+	cd dashboard && npm test && AGENTSTACK_BIN=$(CURDIR)/$(BIN) npm run e2e
 
 ## fuzz: a short fuzzing pass over the native decoder (FUZZTIME=1m for longer)
 fuzz:

@@ -1,0 +1,15 @@
+import { RANGES, useQueryState, type RangeKey } from "../lib/urlstate";
+
+export function RangePicker({ fallback = "24h" }: { fallback?: RangeKey }) {
+  const [params, update] = useQueryState();
+  const current = params.get("range") ?? fallback;
+  return (
+    <div className="segmented" role="group" aria-label="Time range">
+      {RANGES.map((r) => (
+        <button key={r.key} type="button" className={current === r.key ? "seg active" : "seg"} onClick={() => update({ range: r.key === fallback ? null : r.key })}>
+          {r.key}
+        </button>
+      ))}
+    </div>
+  );
+}
