@@ -66,9 +66,11 @@ test-dashboard: build
 fuzz:
 	$(GOTEST) -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./components/receiver/agentstackreceiver/internal/native
 
-## test-reliability: the crash and fault suite with a longer load (RELIABILITY_BATCHES, default 5000)
+## test-reliability: the crash, load and fault suite at full length: 10 min sustained, 2 min flood, 60 s Redis outage
 test-reliability: build
-	RELIABILITY_BATCHES=$${RELIABILITY_BATCHES:-5000} AGENTSTACK_BIN=$(CURDIR)/$(BIN) $(GOTEST) -count=1 -v -timeout 30m ./tests/reliability/
+	RELIABILITY_BATCHES=$${RELIABILITY_BATCHES:-5000} RELIABILITY_SUSTAIN_SECONDS=$${RELIABILITY_SUSTAIN_SECONDS:-600} \
+	RELIABILITY_FLOOD_SECONDS=$${RELIABILITY_FLOOD_SECONDS:-120} RELIABILITY_FLOOD_QUEUE=$${RELIABILITY_FLOOD_QUEUE:-100000} \
+	AGENTSTACK_BIN=$(CURDIR)/$(BIN) $(GOTEST) -count=1 -v -timeout 40m ./tests/reliability/
 	REDIS_OUTAGE=$${REDIS_OUTAGE:-60s} $(GOTEST) -count=1 -v -timeout 10m -run TestNoSpanLostWhileRedisIsDown ./components/exporter/redisstreamexporter/
 
 ## bench: ingest throughput (native JSON -> auth -> store vs otlp -> nop), store and component benchmarks, SDK overhead
