@@ -18,6 +18,10 @@ type Config struct {
 	// Store is the extension holding the database (agentstack_store); it
 	// also provides the live feed.
 	Store component.ID `mapstructure:"store"`
+	// Metadata, when set, names the extension holding users, projects and
+	// API keys (agentstack_postgres); traces are still read from Store.
+	// When empty, Store holds the metadata too.
+	Metadata component.ID `mapstructure:"metadata"`
 	// LiveFeed is the extension whose feed /ws/traces follows. Empty means
 	// the store extension's own, in-process feed; redisstream_feed follows
 	// the Redis streams, so that every API replica sees every span and alert.

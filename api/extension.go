@@ -38,10 +38,14 @@ func newExtension(cfg *Config, set extension.Settings) *apiExtension {
 
 // Dependencies makes the collector start the store (and feed) extensions first.
 func (e *apiExtension) Dependencies() []component.ID {
+	deps := []component.ID{e.cfg.Store}
 	if e.cfg.LiveFeed.Type().String() != "" {
-		return []component.ID{e.cfg.Store, e.cfg.LiveFeed}
+		deps = append(deps, e.cfg.LiveFeed)
 	}
-	return []component.ID{e.cfg.Store}
+	if e.cfg.Metadata.Type().String() != "" {
+		deps = append(deps, e.cfg.Metadata)
+	}
+	return deps
 }
 
 func (e *apiExtension) Start(_ context.Context, host component.Host) error {
@@ -51,6 +55,19 @@ func (e *apiExtension) Start(_ context.Context, host component.Host) error {
 	}
 	if sp.Store() == nil {
 		return fmt.Errorf("agentstack_api: extension %q has no open store", e.cfg.Store)
+	}
+	var st handlers.Store = sp.Store()
+	if e.cfg.Metadata.Type().String() != "" {
+		mp, err := hostext.Find[hostext.MetadataProvider](host, e.cfg.Metadata)
+		if err != nil {
+			return fmt.Errorf("agentstack_api: metadata: %w", err)
+		}
+		meta := mp.MetadataStore()
+		if meta == nil {
+			return fmt.Errorf("agentstack_api: extension %q has no open metadata store", e.cfg.Metadata)
+		}
+		st = splitStore{Metadata: meta, Reader: sp.Store(), pings: []func(context.Context) error{meta.Ping, sp.Store().Ping}}
+		e.logger.Info("Users and projects come from the metadata extension", zap.Stringer("metadata", e.cfg.Metadata))
 	}
 	var feed livefeed.Source
 	switch {
@@ -76,7 +93,7 @@ func (e *apiExtension) Start(_ context.Context, host component.Host) error {
 		e.logger.Info("The dashboard is not built into this binary; / shows how to build it")
 	}
 	api, err := handlers.New(handlers.Options{
-		Store:              sp.Store(),
+		Store:              st,
 		Feed:               feed,
 		Tokens:             auth.NewTokens([]byte(secret), e.cfg.TokenTTL),
 		AllowRegistration:  e.cfg.AllowRegistration,
@@ -163,4 +180,22 @@ func (e *apiExtension) Shutdown(ctx context.Context) error {
 	<-e.done
 	e.srv = nil
 	return err
+}
+
+// splitStore serves users and projects from the metadata store and traces
+// from the trace store. The two halves have disjoint methods; Ping checks
+// both.
+type splitStore struct {
+	handlers.Metadata
+	handlers.Reader
+	pings []func(context.Context) error
+}
+
+func (s splitStore) Ping(ctx context.Context) error {
+	for _, p := range s.pings {
+		if err := p(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -25,6 +25,7 @@ import (
 	apikeyauthextension "github.com/agentstack/agentstack/components/extension/apikeyauthextension"
 	storeextension "github.com/agentstack/agentstack/components/extension/storeextension"
 	redisfeedextension "github.com/agentstack/agentstack/components/extension/redisfeedextension"
+	pgmetaextension "github.com/agentstack/agentstack/components/extension/pgmetaextension"
 	api "github.com/agentstack/agentstack/api"
 	memorylimiterprocessor "go.opentelemetry.io/collector/processor/memorylimiterprocessor"
 	batchprocessor "go.opentelemetry.io/collector/processor/batchprocessor"
@@ -70,6 +71,7 @@ func components() (otelcol.Factories, error) {
 		apikeyauthextension.NewFactory(),
 		storeextension.NewFactory(),
 		redisfeedextension.NewFactory(),
+		pgmetaextension.NewFactory(),
 		api.NewFactory(),
 	)
 	if err != nil {
@@ -83,6 +85,7 @@ func components() (otelcol.Factories, error) {
 		apikeyauthextension.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
 		storeextension.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
 		redisfeedextension.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
+		pgmetaextension.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
 		api.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
 	})
 

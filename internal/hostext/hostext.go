@@ -11,6 +11,7 @@ import (
 
 	"github.com/agentstack/agentstack/internal/apikey"
 	"github.com/agentstack/agentstack/internal/livefeed"
+	"github.com/agentstack/agentstack/internal/metastore"
 	"github.com/agentstack/agentstack/internal/store"
 )
 
@@ -24,6 +25,14 @@ type KeyResolver interface {
 type StoreProvider interface {
 	component.Component
 	Store() *store.Store
+}
+
+// MetadataProvider is implemented by extensions that hold users, projects
+// and key digests apart from the spans (agentstack_postgres), so that API
+// replicas and gateways can share them.
+type MetadataProvider interface {
+	component.Component
+	MetadataStore() metastore.Store
 }
 
 // LiveFeedProvider is implemented by the extension that owns the live feed

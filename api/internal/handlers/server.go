@@ -18,10 +18,16 @@ import (
 
 // Store is what the handlers need from storage. *store.Store implements it;
 // every read takes the caller's project ids, so tenancy is decided here and
-// enforced in SQL.
+// enforced in SQL. At scale the two halves come from different databases
+// (metadata in PostgreSQL, traces in ClickHouse or the embedded store).
 type Store interface {
 	Ping(ctx context.Context) error
+	Metadata
+	Reader
+}
 
+// Metadata is the users-and-projects half of Store.
+type Metadata interface {
 	CreateUser(ctx context.Context, email, passwordHash string, onlyFirst bool) (store.User, error)
 	UserByEmail(ctx context.Context, email string) (store.User, error)
 	UserByID(ctx context.Context, id string) (store.User, error)
@@ -32,7 +38,10 @@ type Store interface {
 	CreateProject(ctx context.Context, name, ownerID, key string) (store.Project, error)
 	RotateKey(ctx context.Context, projectID, newKey string) error
 	DeleteProject(ctx context.Context, projectID string) error
+}
 
+// Reader is the traces-spans-alerts-costs half of Store.
+type Reader interface {
 	ListTraces(ctx context.Context, f store.TraceFilter) ([]store.Trace, int, error)
 	GetTrace(ctx context.Context, projectIDs []string, traceID string) (store.Trace, error)
 	SpansOfTrace(ctx context.Context, projectID, traceID string) ([]store.Span, error)
