@@ -22,6 +22,10 @@ type Config struct {
 	// API keys (agentstack_postgres); traces are still read from Store.
 	// When empty, Store holds the metadata too.
 	Metadata component.ID `mapstructure:"metadata"`
+	// Traces, when set, names the extension that reads traces, spans,
+	// alerts and costs (agentstack_clickhouse); when empty, Store does.
+	// With both Metadata and Traces set, Store is not needed.
+	Traces component.ID `mapstructure:"traces"`
 	// LiveFeed is the extension whose feed /ws/traces follows. Empty means
 	// the store extension's own, in-process feed; redisstream_feed follows
 	// the Redis streams, so that every API replica sees every span and alert.
@@ -66,8 +70,8 @@ type WebSocketConfig struct {
 // Validate checks the configuration.
 func (c *Config) Validate() error {
 	var errs []error
-	if c.Store.Type().String() == "" {
-		errs = append(errs, errors.New("store: must name the store extension, e.g. agentstack_store"))
+	if c.Store.Type().String() == "" && (c.Metadata.Type().String() == "" || c.Traces.Type().String() == "") {
+		errs = append(errs, errors.New("store: must name the store extension, e.g. agentstack_store (only metadata and traces together replace it)"))
 	}
 	if _, _, err := net.SplitHostPort(c.Endpoint); err != nil {
 		errs = append(errs, fmt.Errorf("endpoint: must be host:port, got %q: %w", c.Endpoint, err))

@@ -38,36 +38,71 @@ func newExtension(cfg *Config, set extension.Settings) *apiExtension {
 
 // Dependencies makes the collector start the store (and feed) extensions first.
 func (e *apiExtension) Dependencies() []component.ID {
-	deps := []component.ID{e.cfg.Store}
-	if e.cfg.LiveFeed.Type().String() != "" {
-		deps = append(deps, e.cfg.LiveFeed)
-	}
-	if e.cfg.Metadata.Type().String() != "" {
-		deps = append(deps, e.cfg.Metadata)
+	var deps []component.ID
+	for _, id := range []component.ID{e.cfg.Store, e.cfg.LiveFeed, e.cfg.Metadata, e.cfg.Traces} {
+		if set(id) {
+			deps = append(deps, id)
+		}
 	}
 	return deps
 }
 
-func (e *apiExtension) Start(_ context.Context, host component.Host) error {
-	sp, err := hostext.Find[hostext.StoreProvider](host, e.cfg.Store)
-	if err != nil {
-		return fmt.Errorf("agentstack_api: %w", err)
+func set(id component.ID) bool { return id.Type().String() != "" }
+
+// stores finds what the API reads: by default everything from the store
+// extension; metadata: and traces: move users and projects, and traces, to
+// other extensions (PostgreSQL, ClickHouse) for a scale-out API replica.
+func (e *apiExtension) stores(host component.Host) (handlers.Store, hostext.StoreProvider, error) {
+	var sp hostext.StoreProvider
+	if set(e.cfg.Store) {
+		p, err := hostext.Find[hostext.StoreProvider](host, e.cfg.Store)
+		if err != nil {
+			return nil, nil, err
+		}
+		if p.Store() == nil {
+			return nil, nil, fmt.Errorf("extension %q has no open store", e.cfg.Store)
+		}
+		if !set(e.cfg.Metadata) && !set(e.cfg.Traces) {
+			return p.Store(), p, nil
+		}
+		sp = p
 	}
-	if sp.Store() == nil {
-		return fmt.Errorf("agentstack_api: extension %q has no open store", e.cfg.Store)
-	}
-	var st handlers.Store = sp.Store()
-	if e.cfg.Metadata.Type().String() != "" {
+	var split splitStore
+	if set(e.cfg.Metadata) {
 		mp, err := hostext.Find[hostext.MetadataProvider](host, e.cfg.Metadata)
 		if err != nil {
-			return fmt.Errorf("agentstack_api: metadata: %w", err)
+			return nil, nil, fmt.Errorf("metadata: %w", err)
 		}
 		meta := mp.MetadataStore()
 		if meta == nil {
-			return fmt.Errorf("agentstack_api: extension %q has no open metadata store", e.cfg.Metadata)
+			return nil, nil, fmt.Errorf("extension %q has no open metadata store", e.cfg.Metadata)
 		}
-		st = splitStore{Metadata: meta, Reader: sp.Store(), pings: []func(context.Context) error{meta.Ping, sp.Store().Ping}}
+		split.Metadata, split.pings = meta, append(split.pings, meta.Ping)
 		e.logger.Info("Users and projects come from the metadata extension", zap.Stringer("metadata", e.cfg.Metadata))
+	} else {
+		split.Metadata, split.pings = sp.Store(), append(split.pings, sp.Store().Ping)
+	}
+	if set(e.cfg.Traces) {
+		rp, err := hostext.Find[hostext.TraceReaderProvider](host, e.cfg.Traces)
+		if err != nil {
+			return nil, nil, fmt.Errorf("traces: %w", err)
+		}
+		r := rp.TraceReader()
+		if r == nil {
+			return nil, nil, fmt.Errorf("extension %q has no open trace reader", e.cfg.Traces)
+		}
+		split.Reader, split.pings = r, append(split.pings, r.Ping)
+		e.logger.Info("Traces come from the trace reader extension", zap.Stringer("traces", e.cfg.Traces))
+	} else {
+		split.Reader, split.pings = sp.Store(), append(split.pings, sp.Store().Ping)
+	}
+	return split, sp, nil
+}
+
+func (e *apiExtension) Start(_ context.Context, host component.Host) error {
+	st, sp, err := e.stores(host)
+	if err != nil {
+		return fmt.Errorf("agentstack_api: %w", err)
 	}
 	var feed livefeed.Source
 	switch {
@@ -81,7 +116,7 @@ func (e *apiExtension) Start(_ context.Context, host component.Host) error {
 		if fp, ok := sp.(hostext.LiveFeedProvider); ok {
 			feed = fp.LiveFeed()
 		} else {
-			e.logger.Warn("The store extension has no live feed; /ws/traces will answer 503", zap.Stringer("store", e.cfg.Store))
+			e.logger.Warn("No live feed (set live_feed, or use a store extension that has one); /ws/traces will answer 503")
 		}
 	}
 	secret, err := e.secret()

@@ -26,6 +26,7 @@ import (
 	storeextension "github.com/agentstack/agentstack/components/extension/storeextension"
 	redisfeedextension "github.com/agentstack/agentstack/components/extension/redisfeedextension"
 	pgmetaextension "github.com/agentstack/agentstack/components/extension/pgmetaextension"
+	chreaderextension "github.com/agentstack/agentstack/components/extension/chreaderextension"
 	api "github.com/agentstack/agentstack/api"
 	memorylimiterprocessor "go.opentelemetry.io/collector/processor/memorylimiterprocessor"
 	batchprocessor "go.opentelemetry.io/collector/processor/batchprocessor"
@@ -72,6 +73,7 @@ func components() (otelcol.Factories, error) {
 		storeextension.NewFactory(),
 		redisfeedextension.NewFactory(),
 		pgmetaextension.NewFactory(),
+		chreaderextension.NewFactory(),
 		api.NewFactory(),
 	)
 	if err != nil {
@@ -86,6 +88,7 @@ func components() (otelcol.Factories, error) {
 		storeextension.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
 		redisfeedextension.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
 		pgmetaextension.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
+		chreaderextension.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
 		api.NewFactory().Type(): "github.com/agentstack/agentstack v0.0.0",
 	})
 

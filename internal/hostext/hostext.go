@@ -13,6 +13,7 @@ import (
 	"github.com/agentstack/agentstack/internal/livefeed"
 	"github.com/agentstack/agentstack/internal/metastore"
 	"github.com/agentstack/agentstack/internal/store"
+	"github.com/agentstack/agentstack/internal/tracestore"
 )
 
 // KeyResolver maps an API key digest to its project id, returning
@@ -33,6 +34,13 @@ type StoreProvider interface {
 type MetadataProvider interface {
 	component.Component
 	MetadataStore() metastore.Store
+}
+
+// TraceReaderProvider is implemented by extensions that read stored traces
+// apart from the embedded store (agentstack_clickhouse), for API replicas.
+type TraceReaderProvider interface {
+	component.Component
+	TraceReader() tracestore.Reader
 }
 
 // LiveFeedProvider is implemented by the extension that owns the live feed
