@@ -11,13 +11,12 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/agentstack/agentstack/internal/semconv"
+	"github.com/agentstack/agentstack/internal/sqlfiles"
 )
 
 //go:embed *.sql
@@ -132,33 +131,18 @@ func Migrations(ttlDays int) ([]Migration, error) {
 	if ttlDays < 1 || ttlDays > 36500 {
 		return nil, fmt.Errorf("ttl days must be between 1 and 36500, got %d", ttlDays)
 	}
-	entries, err := fs.ReadDir(files, ".")
+	numbered, err := sqlfiles.Numbered(files, ".", false) // ttl.sql is not a migration
 	if err != nil {
 		return nil, err
 	}
 	vars := Vars(ttlDays)
-	var ms []Migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			continue // ttl.sql and anything not numbered
-		}
-		body, err := files.ReadFile(e.Name())
+	ms := make([]Migration, 0, len(numbered))
+	for _, f := range numbered {
+		stmts, err := render(f.Name, f.SQL, vars)
 		if err != nil {
 			return nil, err
 		}
-		stmts, err := render(e.Name(), string(body), vars)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, Migration{Version: v, Name: e.Name(), Statements: stmts})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
-	for i := 1; i < len(ms); i++ {
-		if ms[i].Version == ms[i-1].Version {
-			return nil, fmt.Errorf("migrations %s and %s share version %d", ms[i-1].Name, ms[i].Name, ms[i].Version)
-		}
+		ms = append(ms, Migration{Version: f.Version, Name: f.Name, Statements: stmts})
 	}
 	return ms, nil
 }

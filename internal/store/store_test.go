@@ -32,7 +32,7 @@ func TestMigrationsAreIdempotent(t *testing.T) {
 	require.NoError(t, err)
 	ms, err := loadMigrations()
 	require.NoError(t, err)
-	assert.Equal(t, ms[len(ms)-1].version, v)
+	assert.Equal(t, ms[len(ms)-1].Version, v)
 	require.NoError(t, s.Close())
 
 	s, err = Open(ctx, path, Options{})

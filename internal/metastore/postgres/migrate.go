@@ -4,13 +4,11 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/agentstack/agentstack/internal/sqlfiles"
 )
 
 //go:embed migrations/*.sql
@@ -22,41 +20,11 @@ var migrationFiles embed.FS
 const migrationLock = 0x61677374
 
 // Migration is one embedded schema file.
-type Migration struct {
-	Version int
-	Name    string
-	SQL     string
-}
+type Migration = sqlfiles.File
 
 // Migrations lists the embedded migrations in order.
 func Migrations() ([]Migration, error) {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	var ms []Migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		if !ok {
-			return nil, fmt.Errorf("migration %s: name must be NNNN_what.sql", e.Name())
-		}
-		v, err := strconv.Atoi(num)
-		if err != nil {
-			return nil, fmt.Errorf("migration %s: %w", e.Name(), err)
-		}
-		body, err := migrationFiles.ReadFile("migrations/" + e.Name())
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, Migration{Version: v, Name: e.Name(), SQL: string(body)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
-	for i := 1; i < len(ms); i++ {
-		if ms[i].Version == ms[i-1].Version {
-			return nil, fmt.Errorf("migrations %s and %s share version %d", ms[i-1].Name, ms[i].Name, ms[i].Version)
-		}
-	}
-	return ms, nil
+	return sqlfiles.Numbered(migrationFiles, "migrations", true)
 }
 
 // Migrate applies the migrations newer than the database's recorded
