@@ -3,6 +3,7 @@ package detect
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // benchText is about 1 KB of ordinary agent traffic with nothing to report.
@@ -27,8 +28,18 @@ func benchScan(b *testing.B, cfg Config, src Source, text string) {
 	var buf []Finding
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
+	start := processCPU()
 	for b.Loop() {
 		buf = e.Scan(text, src, buf[:0])
+	}
+	reportCPU(b, start)
+}
+
+// reportCPU adds cpu-ns/op, the process CPU time per operation (0 where the
+// platform does not expose it).
+func reportCPU(b *testing.B, start time.Duration) {
+	if used := processCPU() - start; used > 0 && b.N > 0 {
+		b.ReportMetric(float64(used.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
 

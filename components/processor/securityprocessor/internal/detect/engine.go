@@ -2,10 +2,12 @@ package detect
 
 import (
 	"fmt"
+	"math/bits"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/agentstack/agentstack/components/processor/securityprocessor/internal/normalize"
 )
@@ -44,14 +46,21 @@ type Engine struct {
 	secretBits  [1024]uint64 // the same pairs as a bitset that fits in L1
 	secretLits  [][]secretLit
 	// secretFirst flags the bytes that can start a literal or a generic
-	// keyword, so the scan loop skips every other byte with one load.
+	// keyword.
 	secretFirst [256]uint8
-	disabled    map[string]bool
-	injection   *injectionIndex
-	secrets     []secretRule
-	custom      []compiledCustom
-	allowVals   map[string]bool
-	allowRes    []*regexp.Regexp
+	// startHashes is a one-hash Bloom filter of the first three bytes of
+	// every literal and of every generic keyword (in any letter case): a
+	// token start not in it is passed over with one bit test.
+	startHashes [startHashBits / 64]uint64
+	// secretPunctLits are the literals that begin with a byte other than a
+	// letter or digit ("-----BEGIN").
+	secretPunctLits []secretLit
+	disabled        map[string]bool
+	injection       *injectionIndex
+	secrets         []secretRule
+	custom          []compiledCustom
+	allowVals       map[string]bool
+	allowRes        []*regexp.Regexp
 	// previewer masks PII and secrets inside injection previews.
 	previewer *Engine
 }
@@ -79,6 +88,13 @@ type compiledCustom struct {
 	severity Severity
 }
 
+const startHashBits = 1 << 15
+
+// startHash hashes the first three bytes of a token into startHashes.
+func startHash(a, b, c byte) uint32 {
+	return (uint32(a)<<16 | uint32(b)<<8 | uint32(c)) * 0x9E3779B1 >> (32 - 15)
+}
+
 // CustomRuleID is the rule id reported for a custom rule.
 func CustomRuleID(name string) string { return "custom." + name }
 
@@ -102,11 +118,31 @@ func New(cfg Config) (*Engine, error) {
 			e.secretLits[e.secretPairs[k]-1] = append(e.secretLits[e.secretPairs[k]-1], secretLit{lit: l, rule: ri})
 			e.secretBits[k/64] |= 1 << (k % 64)
 			e.secretFirst[l[0]] |= firstLiteral
+			if !alnumTable[l[0]] {
+				e.secretPunctLits = append(e.secretPunctLits, secretLit{lit: l, rule: ri})
+			}
 		}
 	}
 	for _, w := range genericKeywords {
 		e.secretFirst[w[0]] |= firstGeneric
 		e.secretFirst[w[0]-('a'-'A')] |= firstGeneric
+		for _, a := range []byte{w[0], w[0] - ('a' - 'A')} {
+			for _, b := range []byte{w[1], w[1] - ('a' - 'A')} {
+				for _, c := range []byte{w[2], w[2] - ('a' - 'A')} {
+					h := startHash(a, b, c)
+					e.startHashes[h/64] |= 1 << (h % 64)
+				}
+			}
+		}
+	}
+	for _, r := range e.secrets {
+		for _, l := range r.literals {
+			if len(l) < 3 {
+				panic("detect: secret literal shorter than three bytes")
+			}
+			h := startHash(l[0], l[1], l[2])
+			e.startHashes[h/64] |= 1 << (h % 64)
+		}
 	}
 	if e.cfg.InjectionThreshold <= 0 {
 		e.cfg.InjectionThreshold = 50
@@ -255,7 +291,8 @@ func (e *Engine) Injection(text string, src Source) (Finding, bool) {
 
 // InjectionScore returns the raw evidence, for reports that sweep thresholds.
 func (e *Engine) InjectionScore(text string, src Source) InjectionHit {
-	folded := normalize.Fold(text)
+	bp := foldBufs.Get().(*[]byte)
+	folded, buf := normalize.FoldInto(text, *bp)
 	var payloads []normalize.Result
 	if folded.Encoded {
 		for _, p := range normalize.Base64Payloads(text, 16, 4) {
@@ -264,11 +301,24 @@ func (e *Engine) InjectionScore(text string, src Source) InjectionHit {
 	}
 	indirect := src == SourceToolOutput || src == SourceRetrieval
 	hit := e.injection.score(folded, payloads, indirect, e.disabled)
+	// The match may point into the pooled buffer: copy it before the
+	// buffer goes back.
+	hit.match = strings.Clone(hit.match)
+	if cap(buf) <= maxPooledFold {
+		*bp = buf
+	}
+	foldBufs.Put(bp)
 	if e.allowed(hit.match) {
 		return InjectionHit{}
 	}
 	return hit
 }
+
+// foldBufs holds the buffers texts are folded into, so that scanning a text
+// does not allocate one; buffers above maxPooledFold bytes are not kept.
+var foldBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledFold = 1 << 17
 
 // Score is the injection score of a hit.
 func (h InjectionHit) Score() int { return h.score }
@@ -295,39 +345,78 @@ func (e *Engine) scanSecrets(text string, emit func(string, int, int)) {
 	generic := false
 	// Every literal and keyword starts a token (the regexes begin with \b,
 	// and "-----BEGIN" or "hooks.slack.com" follow a space or '/'), so only
-	// token starts are examined.
-	prevAlnum := false
-	for i := 0; i+1 < len(text); i++ {
-		c := text[i]
-		wasAlnum := prevAlnum
-		prevAlnum = alnumTable[c]
-		if wasAlnum {
-			continue
-		}
-		f := e.secretFirst[c]
-		if f == 0 {
-			continue
-		}
-		// The generic keywords (key, token, secret, password …) count at a
-		// word start, or after '_' / '-' as in DB_PASSWORD and x-api-key.
-		if f&firstGeneric != 0 && !generic {
-			for _, w := range genericKeywords {
-				if w[0] == c|0x20 && len(text)-i >= len(w) && strings.EqualFold(text[i:i+len(w)], w) {
-					generic = true
-					break
+	// token starts are examined: the bytes after a byte that is not a letter
+	// or digit (and the first byte), except the last byte.
+	//
+	// Literals that begin with a letter or digit are looked up at the
+	// starts of letter/digit runs, found eight bytes at a time; the others
+	// ("-----BEGIN") are searched for directly.
+	for _, l := range e.secretPunctLits {
+		for off := 0; off+1 < len(text); {
+			k := strings.Index(text[off:], l.lit)
+			if k < 0 {
+				break
+			}
+			i := off + k
+			off = i + 1
+			if i+1 < len(text) && (i == 0 || !alnumTable[text[i-1]]) {
+				if !slices.Contains(hit, l.rule) {
+					hit = append(hit, l.rule)
 				}
+				break
 			}
 		}
-		if f&firstLiteral == 0 {
-			continue
+	}
+	const ones, high7, high = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	var prevAlnum uint64 // high bit of the first byte set when the previous word ended in one
+	for base := 0; base < len(text); base += 8 {
+		var x uint64
+		if base+8 <= len(text) {
+			x = load64(text, base)
+		} else {
+			for k := len(text) - 1; k >= base; k-- {
+				x = x<<8 | uint64(text[k])
+			}
 		}
-		k := uint16(c)<<8 | uint16(text[i+1])
-		if e.secretBits[k/64]&(1<<(k%64)) == 0 {
-			continue
-		}
-		for _, l := range e.secretLits[e.secretPairs[k]-1] {
-			if !slices.Contains(hit, l.rule) && strings.HasPrefix(text[i:], l.lit) {
-				hit = append(hit, l.rule)
+		x7 := x & high7
+		l7 := x7 | 0x20*ones // ASCII letters in lower case
+		alnum := ((x7+(0x80-'0')*ones)&^(x7+(0x7f-'9')*ones) |
+			(l7+(0x80-'a')*ones)&^(l7+(0x7f-'z')*ones)) &^ x & high
+		starts := alnum &^ (alnum<<8 | prevAlnum)
+		prevAlnum = alnum >> 56
+		for starts != 0 {
+			i := base + bits.TrailingZeros64(starts)/8
+			starts &= starts - 1
+			// Every literal and keyword is three bytes or longer.
+			if i+2 >= len(text) {
+				break
+			}
+			c := text[i]
+			if h := startHash(c, text[i+1], text[i+2]); e.startHashes[h/64]&(1<<(h%64)) == 0 {
+				continue
+			}
+			f := e.secretFirst[c]
+			// The generic keywords (key, token, secret, password …) count at a
+			// word start, or after '_' / '-' as in DB_PASSWORD and x-api-key.
+			if f&firstGeneric != 0 && !generic && i+3 <= len(text) && genericTriples.has(c, text[i+1], text[i+2]) {
+				for _, w := range genericKeywords {
+					if w[0] == c|0x20 && len(text)-i >= len(w) && strings.EqualFold(text[i:i+len(w)], w) {
+						generic = true
+						break
+					}
+				}
+			}
+			if f&firstLiteral == 0 {
+				continue
+			}
+			k := uint16(c)<<8 | uint16(text[i+1])
+			if e.secretBits[k/64]&(1<<(k%64)) == 0 {
+				continue
+			}
+			for _, l := range e.secretLits[e.secretPairs[k]-1] {
+				if !slices.Contains(hit, l.rule) && strings.HasPrefix(text[i:], l.lit) {
+					hit = append(hit, l.rule)
+				}
 			}
 		}
 	}

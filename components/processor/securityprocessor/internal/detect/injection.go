@@ -2,6 +2,7 @@ package detect
 
 import (
 	"math"
+	"math/bits"
 	"regexp"
 	"strings"
 
@@ -51,6 +52,9 @@ type signal struct {
 
 	startMask anchorSet
 	needMasks []anchorSet
+	// containsFirst holds the distinct first bytes of contains: a text
+	// without any of them cannot hold a contains string.
+	containsFirst string
 }
 
 // sig builds an anchored signal: starts and each need group are
@@ -233,6 +237,40 @@ type injectionIndex struct {
 	letterTriple []uint16
 	otherPrefix  map[uint16]uint16
 	short        [256][]int
+	// cands holds, for each list of pairs, what present needs of each
+	// anchor in one place; otherBits is otherPrefix's key set as a bitset,
+	// so that most tokens that do not start with letters skip the map.
+	// startSignals lists, per anchor, the signals it is a start word of;
+	// alwaysTry holds the signals gated by substrings instead.
+	startSignals []signalSet
+	alwaysTry    signalSet
+	cands        [][]anchorCand
+	otherBits    [1 << 16 / 64]uint64
+	shortBits    [4]uint64 // bytes with one-byte anchors
+	// letterSlot merges letterPair and letterTriple for tokens that start
+	// with two lower-case letters, indexed by those and thirdClass of the
+	// third byte: two-letter anchors are whole words, so they can only
+	// match when no letter follows, and longer ones are indexed by three.
+	letterSlot []uint16
+	// slowStart marks the first bytes that presentAt handles: one-byte
+	// anchors and the quotes and brackets it looks past.
+	slowStart [256]bool
+}
+
+// signalSet is a set of signal indexes.
+type signalSet [2]uint64
+
+func (s *signalSet) set(i int)      { s[i/64] |= 1 << (i % 64) }
+func (s *signalSet) or(t signalSet) { s[0] |= t[0]; s[1] |= t[1] }
+
+// anchorCand is one anchor of a pairs list. head and mask hold its first
+// (up to) eight bytes, compared with one load of the text.
+type anchorCand struct {
+	a          string
+	head, mask uint64
+	id         int
+	exact      bool
+	start      bool
 }
 
 func (ix *injectionIndex) slot(a string) (uint16, func(uint16)) {
@@ -245,7 +283,10 @@ func (ix *injectionIndex) slot(a string) (uint16, func(uint16)) {
 		return ix.letterTriple[k], func(v uint16) { ix.letterTriple[k] = v }
 	}
 	k := uint16(a[0])<<8 | uint16(a[1])
-	return ix.otherPrefix[k], func(v uint16) { ix.otherPrefix[k] = v }
+	return ix.otherPrefix[k], func(v uint16) {
+		ix.otherPrefix[k] = v
+		ix.otherBits[k/64] |= 1 << (k % 64)
+	}
 }
 
 func isLower(c byte) bool { return c >= 'a' && c <= 'z' }
@@ -292,6 +333,11 @@ func newInjectionIndex() *injectionIndex {
 	}
 	for si := range ix.signals {
 		s := &ix.signals[si]
+		for _, c := range s.contains {
+			if strings.IndexByte(s.containsFirst, c[0]) < 0 {
+				s.containsFirst += c[:1]
+			}
+		}
 		for _, a := range s.starts {
 			s.startMask.set(id(a))
 			ix.starts.set(id(a))
@@ -303,6 +349,51 @@ func newInjectionIndex() *injectionIndex {
 			}
 			s.needMasks = append(s.needMasks, m)
 		}
+	}
+	if len(ix.signals) > 64*len(signalSet{}) {
+		panic("detect: too many injection signals")
+	}
+	ix.startSignals = make([]signalSet, len(ix.anchors))
+	for si := range ix.signals {
+		s := &ix.signals[si]
+		if s.contains != nil {
+			ix.alwaysTry.set(si)
+		}
+		for _, a := range s.starts {
+			ix.startSignals[ids[a]].set(si)
+		}
+	}
+	ix.cands = make([][]anchorCand, len(ix.pairs))
+	for p, ids := range ix.pairs {
+		for _, id := range ids {
+			a := ix.anchors[id]
+			c := anchorCand{a: a, id: id, exact: ix.exact[id], start: ix.starts.has(id)}
+			for k := 0; k < len(a) && k < 8; k++ {
+				c.head |= uint64(a[k]) << (8 * k)
+				c.mask |= 0xff << (8 * k)
+			}
+			ix.cands[p] = append(ix.cands[p], c)
+		}
+	}
+	ix.letterSlot = make([]uint16, 26*26*28)
+	for c0 := 0; c0 < 26; c0++ {
+		for c1 := 0; c1 < 26; c1++ {
+			base := (c0*26 + c1) * 28
+			for c2 := 0; c2 < 26; c2++ {
+				ix.letterSlot[base+c2] = ix.letterTriple[(c0*26+c1)*26+c2]
+			}
+			ix.letterSlot[base+26] = ix.letterPair[c0*26+c1]
+			// base+27, an upper-case third letter, stays 0.
+		}
+	}
+	for c := range ix.short {
+		if len(ix.short[c]) > 0 {
+			ix.shortBits[c/64] |= 1 << (c % 64)
+			ix.slowStart[c] = true
+		}
+	}
+	for _, c := range []byte("\"'(*`[") {
+		ix.slowStart[c] = true
 	}
 	return ix
 }
@@ -320,59 +411,164 @@ const matchWindow = 120
 
 func (ix *injectionIndex) present(t string, hits []anchorHit) (anchorSet, []anchorHit) {
 	var set anchorSet
-	for i := 0; i < len(t); {
-		// At a token start, skip up to one opening quote or bracket so that
-		// `"ignore` shows its anchor, while "[inst" keeps its own.
-		j := i
-		for k := 0; k < 2 && j < len(t); k++ {
-			for _, id := range ix.short[t[j]] {
+	if len(t) == 0 {
+		return set, hits
+	}
+	// Tokens start at 0 and after every space. The spaces are found eight
+	// bytes at a time.
+	hits = ix.presentAt(t, 0, &set, hits)
+	const ones, high7 = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f
+	for base := 0; base < len(t); base += 8 {
+		var x uint64
+		if base+8 <= len(t) {
+			x = load64(t, base)
+		} else {
+			for k := len(t) - 1; k >= base; k-- {
+				x = x<<8 | uint64(t[k])
+			}
+		}
+		y := x ^ (' ' * ones)
+		// The high bit of each byte of sp is set where x holds a space.
+		sp := ^((y&high7 + high7) | y | high7)
+		for sp != 0 {
+			p := base + bits.TrailingZeros64(sp)/8 + 1
+			sp &= sp - 1
+			if p+1 >= len(t) {
+				if p < len(t) {
+					hits = ix.presentAt(t, p, &set, hits)
+				}
+				continue
+			}
+			if ix.slowStart[t[p]] {
+				// A quote, a bracket or a one-byte anchor.
+				hits = ix.presentAt(t, p, &set, hits)
+				continue
+			}
+			// What presentAt does for any other first byte, inline.
+			var w uint64
+			if p+8 <= len(t) {
+				w = load64(t, p)
+			} else {
+				for m := len(t) - 1; m >= p; m-- {
+					w = w<<8 | uint64(t[m])
+				}
+			}
+			var q uint16
+			if c0, c1 := byte(w), byte(w>>8); c0-'a' < 26 && c1-'a' < 26 {
+				q = ix.letterSlot[(int(c0-'a')*26+int(c1-'a'))*28+int(thirdClass[byte(w>>16)])]
+			} else {
+				q = ix.slotOf(w)
+			}
+			if q != 0 {
+				cs := ix.cands[q-1]
+				for k := range cs {
+					c := &cs[k]
+					if w&c.mask != c.head || (len(c.a) > 8 && !strings.HasPrefix(t[p:], c.a)) ||
+						(c.exact && p+len(c.a) < len(t) && isLetter(t[p+len(c.a)])) {
+						continue
+					}
+					set.set(c.id)
+					if c.start {
+						hits = append(hits, anchorHit{id: c.id, pos: p})
+					}
+				}
+			}
+		}
+	}
+	return set, hits
+}
+
+// slotOf returns the pairs list (1+index, 0 for none) for a token whose
+// first eight bytes (zero-padded) are w.
+func (ix *injectionIndex) slotOf(w uint64) uint16 {
+	c0, c1, c2 := byte(w), byte(w>>8), byte(w>>16)
+	if c0-'a' < 26 && c1-'a' < 26 {
+		return ix.letterSlot[(int(c0-'a')*26+int(c1-'a'))*28+int(thirdClass[c2])]
+	}
+	if k := uint16(c0)<<8 | uint16(c1); ix.otherBits[k/64]&(1<<(k%64)) != 0 {
+		return ix.otherPrefix[k]
+	}
+	return 0
+}
+
+// thirdClass is, for the third byte of a token, its index among the
+// lower-case letters, 26 for a byte that is not a letter and 27 for an
+// upper-case letter.
+var thirdClass = func() (t [256]uint8) {
+	for c := range t {
+		switch b := byte(c); {
+		case isLower(b):
+			t[c] = b - 'a'
+		case isLetter(b):
+			t[c] = 27
+		default:
+			t[c] = 26
+		}
+	}
+	return t
+}()
+
+// load64 reads 8 bytes of s at i, little-endian (one load on amd64/arm64).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// presentAt records the anchors at the token starting at i.
+func (ix *injectionIndex) presentAt(t string, i int, set *anchorSet, hits []anchorHit) []anchorHit {
+	// At a token start, skip up to one opening quote or bracket so that
+	// `"ignore` shows its anchor, while "[inst" keeps its own.
+	j := i
+	for k := 0; k < 2 && j < len(t); k++ {
+		if c := t[j]; ix.shortBits[c/64]&(1<<(c%64)) != 0 {
+			for _, id := range ix.short[c] {
 				set.set(id)
 				hits = append(hits, anchorHit{id: id, pos: j})
 			}
-			if j+1 >= len(t) {
-				break
+		}
+		if j+1 >= len(t) {
+			break
+		}
+		// w holds the next eight bytes, zero-padded past the end (no anchor
+		// holds a zero byte, so padding never matches).
+		var w uint64
+		if j+8 <= len(t) {
+			w = load64(t, j)
+		} else {
+			for m := len(t) - 1; m >= j; m-- {
+				w = w<<8 | uint64(t[m])
 			}
-			c0, c1 := t[j], t[j+1]
-			var p2, p3 uint16
-			if isLower(c0) && isLower(c1) {
-				p2 = ix.letterPair[int(c0-'a')*26+int(c1-'a')]
-				if j+2 < len(t) && isLower(t[j+2]) {
-					p3 = ix.letterTriple[(int(c0-'a')*26+int(c1-'a'))*26+int(t[j+2]-'a')]
-				}
-			} else {
-				p2 = ix.otherPrefix[uint16(c0)<<8|uint16(c1)]
-			}
-			for _, p := range [2]uint16{p2, p3} {
-				if p == 0 {
+		}
+		p := ix.slotOf(w)
+		if p != 0 {
+			cs := ix.cands[p-1]
+			for k := range cs {
+				c := &cs[k]
+				if w&c.mask != c.head || (len(c.a) > 8 && !strings.HasPrefix(t[j:], c.a)) ||
+					(c.exact && j+len(c.a) < len(t) && isLetter(t[j+len(c.a)])) {
 					continue
 				}
-				for _, id := range ix.pairs[p-1] {
-					a := ix.anchors[id]
-					if !strings.HasPrefix(t[j:], a) || (ix.exact[id] && j+len(a) < len(t) && isLetter(t[j+len(a)])) {
-						continue
-					}
-					set.set(id)
-					if ix.starts.has(id) {
-						hits = append(hits, anchorHit{id: id, pos: j})
-					}
+				set.set(c.id)
+				if c.start {
+					hits = append(hits, anchorHit{id: c.id, pos: j})
 				}
 			}
-			if c := t[j]; c != '"' && c != '\'' && c != '(' && c != '*' && c != '`' && c != '[' {
-				break
-			}
-			j++
 		}
-		for i < len(t) && t[i] != ' ' {
-			i++
+		if c := t[j]; c != '"' && c != '\'' && c != '(' && c != '*' && c != '`' && c != '[' {
+			break
 		}
-		i++
+		j++
 	}
-	return set, hits
+	return hits
 }
 
 // match runs one signal over a folded text whose anchors are known.
 func (s *signal) match(t string, set anchorSet, hits []anchorHit) string {
 	if s.contains != nil {
+		if !hasAnyByte(t, s.containsFirst) {
+			return ""
+		}
 		for _, c := range s.contains {
 			if strings.Contains(t, c) {
 				return s.re.FindString(t)
@@ -409,6 +605,17 @@ func (s *signal) match(t string, set anchorSet, hits []anchorHit) string {
 		}
 	}
 	return ""
+}
+
+// hasAnyByte reports whether t holds one of the bytes of set, with one
+// vectorised IndexByte per byte of set.
+func hasAnyByte(t, set string) bool {
+	for i := 0; i < len(set); i++ {
+		if strings.IndexByte(t, set[i]) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // InjectionHit is the injection evidence found in one text.
@@ -453,13 +660,27 @@ func (ix *injectionIndex) score(folded normalize.Result, payloads []normalize.Re
 	run := func(r normalize.Result, extra normalize.Evasion) {
 		var set anchorSet
 		set, hits = ix.present(r.Text, hits[:0])
-		for i := range ix.signals {
-			s := &ix.signals[i]
-			if s.indirect && !indirect {
-				continue
+		// Only the signals one of whose start words is present (and those
+		// gated by substrings) can match; they are tried in signal order.
+		cand := ix.alwaysTry
+		for w, bits64 := range set {
+			for bits64 != 0 {
+				id := w*64 + bits.TrailingZeros64(bits64)
+				bits64 &= bits64 - 1
+				cand.or(ix.startSignals[id])
 			}
-			if m := s.match(r.Text, set, hits); m != "" {
-				consider(s, m, r.Evasions|extra)
+		}
+		for w, bits64 := range cand {
+			for bits64 != 0 {
+				i := w*64 + bits.TrailingZeros64(bits64)
+				bits64 &= bits64 - 1
+				s := &ix.signals[i]
+				if s.indirect && !indirect {
+					continue
+				}
+				if m := s.match(r.Text, set, hits); m != "" {
+					consider(s, m, r.Evasions|extra)
+				}
 			}
 		}
 		if r.Squeezed != "" {

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math/bits"
 	"net/netip"
 	"strings"
 )
@@ -102,99 +103,129 @@ type numGroup struct {
 // scanNumbers finds number-like tokens (digit groups joined by single spaces,
 // dashes, dots or parentheses, optionally led by '+') and classifies each as
 // an IPv4 address, SSN, payment card or phone number, validating each kind.
+//
+// A token can only start at a digit that follows a non-digit, a '+' or a
+// '('; those places are found eight bytes at a time, and the bytes between
+// them are never looked at one by one.
 func scanNumbers(s string, emit func(rule string, start, end int)) {
-	var groups []numGroup
-	var digits []byte
-	for i := 0; i < len(s); {
-		c := s[i]
-		if !numStart[c] {
-			i++
-			continue
+	// Scratch space, on the stack.
+	var groupBuf [8]numGroup
+	var digitBuf [24]byte
+	groups, digits := groupBuf[:0], digitBuf[:0]
+	const ones, high7, high = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	i := 0
+	var prevDigit uint64 // high bit of the last byte of the previous word
+	for base := 0; base < len(s); base += 8 {
+		var x uint64
+		if base+8 <= len(s) {
+			x = load64(s, base)
+		} else {
+			for k := len(s) - 1; k >= base; k-- {
+				x = x<<8 | uint64(s[k])
+			}
 		}
-		startsNum := isDigit(c) ||
-			(c == '+' && i+1 < len(s) && (isDigit(s[i+1]) || s[i+1] == '(')) ||
-			(c == '(' && i+1 < len(s) && isDigit(s[i+1]))
-		if !startsNum {
-			i++
-			continue
-		}
-		if i >= 2 && isDigit(c) && isLetter(s[i-1]) && isLetter(s[i-2]) && (i == 2 || !isAlnum(s[i-3])) {
-			if end, ok := ibanAt(s, i-2); ok {
-				emit(RuleIBAN, i-2, end)
-				i = end
+		x7 := x & high7
+		// Bytes '0'..'9' (and not >= 0x80): x7 >= '0' and x7 <= '9'.
+		digit := (x7 + (0x80-'0')*ones) &^ (x7 + (0x7f-'9')*ones) &^ x & high
+		plus := x ^ ('+' * ones)
+		plus = ^((plus&high7 + high7) | plus | high7)
+		paren := x ^ ('(' * ones)
+		paren = ^((paren&high7 + high7) | paren | high7)
+		cand := digit&^(digit<<8|prevDigit) | plus | paren
+		prevDigit = digit >> 56
+		for cand != 0 {
+			p := base + bits.TrailingZeros64(cand)/8
+			cand &= cand - 1
+			if p < i || p >= len(s) {
 				continue
 			}
+			i, groups, digits = numberAt(s, p, emit, groups, digits)
 		}
-		if i > 0 && (isAlnum(s[i-1]) || s[i-1] == '_' || (s[i-1] == '.' && i > 1 && isDigit(s[i-2]))) {
-			i++
-			continue
+	}
+}
+
+// numberAt examines position i (a digit, '+' or '(') and returns where
+// scanning goes on; groups and digits are scratch space, returned for reuse.
+func numberAt(s string, i int, emit func(rule string, start, end int), groups []numGroup, digits []byte) (int, []numGroup, []byte) {
+	c := s[i]
+	startsNum := isDigit(c) ||
+		(c == '+' && i+1 < len(s) && (isDigit(s[i+1]) || s[i+1] == '(')) ||
+		(c == '(' && i+1 < len(s) && isDigit(s[i+1]))
+	if !startsNum {
+		return i + 1, groups, digits
+	}
+	if i >= 2 && isDigit(c) && isLetter(s[i-1]) && isLetter(s[i-2]) && (i == 2 || !isAlnum(s[i-3])) {
+		if end, ok := ibanAt(s, i-2); ok {
+			emit(RuleIBAN, i-2, end)
+			return end, groups, digits
 		}
-		groups = groups[:0]
-		j := i
-		plus := false
-		if s[j] == '+' {
-			plus = true
-			j++
+	}
+	if i > 0 && (isAlnum(s[i-1]) || s[i-1] == '_' || (s[i-1] == '.' && i > 1 && isDigit(s[i-2]))) {
+		return i + 1, groups, digits
+	}
+	groups = groups[:0]
+	j := i
+	plus := false
+	if s[j] == '+' {
+		plus = true
+		j++
+	}
+	var sep byte
+	for j < len(s) {
+		g := numGroup{sep: sep}
+		k := j
+		if s[k] == '(' {
+			g.paren = true
+			k++
 		}
-		var sep byte
-		for j < len(s) {
-			g := numGroup{sep: sep}
-			k := j
-			if s[k] == '(' {
-				g.paren = true
-				k++
-			}
-			st := k
-			for k < len(s) && isDigit(s[k]) {
-				k++
-			}
-			if k == st || (g.paren && (k >= len(s) || s[k] != ')')) {
-				break
-			}
-			g.start, g.end = st, k
-			if g.paren {
-				k++
-			}
-			groups = append(groups, g)
-			j = k
-			if j+1 < len(s) && (s[j] == ' ' || s[j] == '-' || s[j] == '.') && (isDigit(s[j+1]) || s[j+1] == '(') {
-				sep = s[j]
-				j++
-				continue
-			}
-			if g.paren && j < len(s) && isDigit(s[j]) {
-				sep = 0
-				continue
-			}
+		st := k
+		for k < len(s) && isDigit(s[k]) {
+			k++
+		}
+		if k == st || (g.paren && (k >= len(s) || s[k] != ')')) {
 			break
 		}
-		if len(groups) == 0 {
-			i++
+		g.start, g.end = st, k
+		if g.paren {
+			k++
+		}
+		groups = append(groups, g)
+		j = k
+		if j+1 < len(s) && (s[j] == ' ' || s[j] == '-' || s[j] == '.') && (isDigit(s[j+1]) || s[j+1] == '(') {
+			sep = s[j]
+			j++
 			continue
 		}
-		end := j
-		ext := false
-		if end+1 < len(s) && s[end] == 'x' && isDigit(s[end+1]) {
-			ext = true
-			end++
-			for end < len(s) && isDigit(s[end]) {
-				end++
-			}
-		}
-		// A token glued to letters ("A123", "123abc") is an identifier.
-		if end < len(s) && (isLetter(s[end]) || s[end] == '_') {
-			i = end
+		if g.paren && j < len(s) && isDigit(s[j]) {
+			sep = 0
 			continue
 		}
-		digits = digits[:0]
-		for _, g := range groups {
-			digits = append(digits, s[g.start:g.end]...)
-		}
-		if rule, ok := classifyNumber(s, i, end, groups, string(digits), plus, ext); ok {
-			emit(rule, i, end)
-		}
-		i = end
+		break
 	}
+	if len(groups) == 0 {
+		return i + 1, groups, digits
+	}
+	end := j
+	ext := false
+	if end+1 < len(s) && s[end] == 'x' && isDigit(s[end+1]) {
+		ext = true
+		end++
+		for end < len(s) && isDigit(s[end]) {
+			end++
+		}
+	}
+	// A token glued to letters ("A123", "123abc") is an identifier.
+	if end < len(s) && (isLetter(s[end]) || s[end] == '_') {
+		return end, groups, digits
+	}
+	digits = digits[:0]
+	for _, g := range groups {
+		digits = append(digits, s[g.start:g.end]...)
+	}
+	if rule, ok := classifyNumber(s, i, end, groups, string(digits), plus, ext); ok {
+		emit(rule, i, end)
+	}
+	return end, groups, digits
 }
 
 func classifyNumber(s string, start, end int, groups []numGroup, digits string, plus, ext bool) (string, bool) {

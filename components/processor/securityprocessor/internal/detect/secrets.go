@@ -167,6 +167,39 @@ var genericSecretRe = regexp.MustCompile(`(?i)([a-z0-9_.-]*(?:api[_-]?key|apikey
 // Words are matched at a word start, so compounds are listed.
 var genericKeywords = []string{"key", "token", "secret", "pass", "pwd", "credential", "apikey", "accesskey", "clientsecret", "authkey", "privatekey", "auth"}
 
+// letterTriples is a set of three-letter prefixes, compared without case.
+type letterTriples [26*26*26/64 + 1]uint64
+
+func tripleIndex(a, b, c byte) (int, bool) {
+	a, b, c = a|0x20, b|0x20, c|0x20
+	if a-'a' >= 26 || b-'a' >= 26 || c-'a' >= 26 {
+		return 0, false
+	}
+	return (int(a-'a')*26+int(b-'a'))*26 + int(c-'a'), true
+}
+
+func (t *letterTriples) add(w string) {
+	if k, ok := tripleIndex(w[0], w[1], w[2]); ok {
+		t[k/64] |= 1 << (k % 64)
+	}
+}
+
+// has reports whether the triple a, b, c (any letter case) is in the set;
+// bytes that are not ASCII letters are never in it.
+func (t *letterTriples) has(a, b, c byte) bool {
+	k, ok := tripleIndex(a, b, c)
+	return ok && t[k/64]&(1<<(k%64)) != 0
+}
+
+// genericTriples holds the first three letters of every generic keyword, so
+// that most word starts are rejected with one bit test.
+var genericTriples = func() (t letterTriples) {
+	for _, w := range genericKeywords {
+		t.add(w)
+	}
+	return t
+}()
+
 func validGenericSecret(keyword, v string) (rule string, ok bool) {
 	v = strings.TrimRight(v, ".,;")
 	if len(v) < 8 || isPlaceholder(v) {
