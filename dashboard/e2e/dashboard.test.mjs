@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { apiGet, artifactsDir, hex, launchBrowser, nowNs, screenshot, sendSpans, span, startAgentstack, waitFor } from "./harness.mjs";
+import { apiGet, artifactsDir, hex, launchBrowser, nowNs, screenshot, sendLogs, sendSpans, span, startAgentstack, waitFor } from "./harness.mjs";
 
 const EMAIL = "admin@example.com";
 const PASSWORD = "correct horse battery";
@@ -170,6 +170,64 @@ describe("dashboard against bin/agentstack", { concurrency: false }, () => {
     await page.keyboard.press("ArrowDown");
     await panel.getByRole("heading", { name: "tool.book_flight" }).waitFor();
     assert.match(await panel.innerText(), /error/);
+  });
+
+  test("GenAI log events: the waterfall marks the span and the panel shows their conversation", async () => {
+    // As the official OpenAI instrumentation does: the span carries the
+    // model and usage; the prompt and the completion come as log records.
+    const traceId = hex(16);
+    const spanId = hex(8);
+    const t0 = nowNs() - 2_000n * MS;
+    const attributes = { "gen_ai.system": "openai", "gen_ai.request.model": "gpt-4o-mini", "gen_ai.usage.input_tokens": 40, "gen_ai.usage.output_tokens": 12 };
+    await sendSpans(h, [span({ traceId, spanId, name: "chat gpt-4o-mini", start: t0, end: t0 + 600n * MS, service: "openai-app", attributes })]);
+    const at = (ms) => t0 + BigInt(ms) * MS;
+    await sendLogs(
+      h,
+      [
+        // the event name only in attributes, as older SDKs send it
+        { time: at(1), traceId, spanId, attributes: { "event.name": "gen_ai.system.message", "gen_ai.system": "openai" }, body: { content: "You are a travel assistant." } },
+        { time: at(2), eventName: "gen_ai.user.message", traceId, spanId, body: { content: "Which Lisbon museums open on Mondays?" } },
+        {
+          time: at(590),
+          eventName: "gen_ai.choice",
+          traceId,
+          spanId,
+          body: { index: 0, finish_reason: "stop", message: { role: "assistant", content: "The Gulbenkian and MAAT are open on Mondays." } },
+        },
+      ],
+      { service: "openai-app", scope: "openai" },
+    );
+    await waitFor(
+      async () => (await apiGet(h, token, `/traces/${traceId}`).catch(() => null))?.spans.find((s) => s.span_id === spanId)?.content_events === 3,
+      { what: "the span's 3 log records to be stored" },
+    );
+
+    await page.goto(`${h.apiURL}/traces/${traceId}`);
+    const row = page.locator(`[data-testid=wf-row][data-span-id='${spanId}']`);
+    await row.waitFor();
+    const marker = row.getByTestId("content-marker");
+    assert.equal(await marker.getAttribute("title"), "3 message events");
+    assert.match(await marker.innerText(), /3/);
+
+    await row.click();
+    await page.waitForURL(new RegExp(`span=${spanId}`));
+    const panel = page.getByTestId("span-panel");
+    const msgs = panel.getByTestId("chat-message");
+    await msgs.nth(2).waitFor();
+    assert.equal(await msgs.count(), 3);
+    assert.deepEqual(await msgs.evaluateAll((els) => els.map((e) => e.getAttribute("data-role"))), ["system", "user", "assistant"]);
+    assert.match(await msgs.nth(1).innerText(), /Which Lisbon museums open on Mondays\?/);
+    assert.match(await msgs.nth(2).innerText(), /The Gulbenkian and MAAT are open on Mondays\./);
+    assert.match(await msgs.nth(2).innerText(), /stop/i, "the finish reason");
+    assert.match(await panel.getByTestId("chat-source").innerText(), /log events/);
+    assert.match(await panel.getByRole("tab", { name: /Conversation/ }).innerText(), /3/);
+    // The raw records sit collapsed under the conversation.
+    const logEvents = panel.getByTestId("log-events");
+    assert.equal(await logEvents.getByTestId("log-event").first().isVisible(), false);
+    await logEvents.locator("summary").click();
+    assert.equal(await logEvents.getByTestId("log-event").count(), 3);
+    assert.deepEqual(await logEvents.getByTestId("log-event").locator(".event-head strong").allInnerTexts(), ["gen_ai.system.message", "gen_ai.user.message", "gen_ai.choice"]);
+    await screenshot(page, "04b-span-log-events");
   });
 
   test("an alert arrives live over the WebSocket", async () => {

@@ -152,6 +152,45 @@ export async function sendSpans(h, spans, key = h.key) {
   return JSON.parse(body);
 }
 
+/** A JS value as an OTLP JSON AnyValue (strings, numbers, booleans, arrays, maps). */
+export function anyValue(v) {
+  if (v === null || v === undefined) return {};
+  if (typeof v === "string") return { stringValue: v };
+  if (typeof v === "boolean") return { boolValue: v };
+  if (typeof v === "number") return Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v };
+  if (Array.isArray(v)) return { arrayValue: { values: v.map(anyValue) } };
+  return { kvlistValue: { values: Object.entries(v).map(([key, x]) => ({ key, value: anyValue(x) })) } };
+}
+
+/**
+ * Sends OTLP JSON log records to the receiver's /v1/logs, as GenAI
+ * instrumentations do. records: {time (BigInt ns), eventName?, traceId,
+ * spanId, body, attributes?}.
+ */
+export async function sendLogs(h, records, { service = "e2e-agent", scope = "e2e", key = h.key } = {}) {
+  const logRecords = records.map((r) => ({
+    timeUnixNano: String(r.time),
+    ...(r.eventName ? { eventName: r.eventName } : {}),
+    severityNumber: 9,
+    severityText: "INFO",
+    traceId: r.traceId,
+    spanId: r.spanId,
+    body: anyValue(r.body),
+    attributes: Object.entries(r.attributes ?? {}).map(([k, v]) => ({ key: k, value: anyValue(v) })),
+  }));
+  const payload = {
+    resourceLogs: [{ resource: { attributes: [{ key: "service.name", value: { stringValue: service } }] }, scopeLogs: [{ scope: { name: scope }, logRecords }] }],
+  };
+  const r = await fetch(`${h.httpURL}/v1/logs`, {
+    method: "POST",
+    headers: { "X-API-Key": key, "Content-Type": "application/json" },
+    body: JSON.stringify(payload),
+  });
+  const body = await r.text();
+  if (r.status < 200 || r.status > 299) throw new Error(`/v1/logs answered ${r.status}: ${body}`);
+  return body;
+}
+
 /** GET on the API with a user's token. */
 export async function apiGet(h, token, path) {
   const r = await fetch(`${h.apiURL}/api/v1${path}`, { headers: { Authorization: `Bearer ${token}` } });

@@ -5,12 +5,15 @@ const SOURCE_LABEL: Record<Chat["source"], string> = {
   "gen_ai.legacy": "OpenTelemetry GenAI, legacy (gen_ai.prompt / gen_ai.completion)",
   openinference: "OpenInference (llm.input_messages / llm.output_messages)",
   "io.value": "OpenInference input.value / output.value",
+  "gen_ai.events": "OpenTelemetry GenAI log events (gen_ai.*.message / gen_ai.choice)",
 };
 
 export function ChatView({ chat }: { chat: Chat }) {
   return (
     <div className="chat" data-testid="chat">
-      <div className="muted small">From {SOURCE_LABEL[chat.source]}</div>
+      <div className="muted small" data-testid="chat-source">
+        From {(chat.sources ?? [chat.source]).map((s) => SOURCE_LABEL[s]).join(" and ")}
+      </div>
       {chat.input.map((m, i) => (
         <Message key={`i${i}`} m={m} />
       ))}

@@ -1,12 +1,13 @@
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { Link } from "react-router";
-import { extractChat } from "../lib/chat";
 import { formatCost, formatDuration, formatTime, formatTokens } from "../lib/format";
+import { useSpanConversation } from "../hooks/useSpanConversation";
 import type { Alert, Attributes, Span } from "../lib/types";
 import { useProjectLink, useQueryState } from "../lib/urlstate";
 import { SeverityBadge, StatusBadge } from "./Badges";
-import { ChatView } from "./ChatView";
+import { ConversationTab } from "./ConversationTab";
 import { CopyButton } from "./CopyButton";
+import { AttributeRows, Key, Value } from "./KeyValue";
 
 type Tab = "chat" | "attributes" | "events" | "alerts";
 
@@ -19,15 +20,17 @@ interface Props {
 
 export function SpanPanel({ span, alerts, traceStartNs, onClose }: Props) {
   const [params, update] = useQueryState();
-  const chat = useMemo(() => extractChat(span.attributes), [span.attributes]);
+  const conv = useSpanConversation(span);
+  const { chat } = conv;
+  const hasChat = !!chat || conv.eventCount > 0;
   const tabs: { key: Tab; label: string; count?: number }[] = [
-    ...(chat ? [{ key: "chat" as Tab, label: "Conversation", count: chat.input.length + chat.output.length }] : []),
+    ...(hasChat ? [{ key: "chat" as Tab, label: "Conversation", count: chat ? chat.input.length + chat.output.length : 0 }] : []),
     { key: "attributes", label: "Attributes", count: Object.keys(span.attributes ?? {}).length },
     { key: "events", label: "Events", count: span.events?.length ?? 0 },
     { key: "alerts", label: "Alerts", count: alerts.length },
   ];
   const requested = params.get("tab") as Tab | null;
-  const tab: Tab = tabs.some((t) => t.key === requested) ? requested! : chat ? "chat" : "attributes";
+  const tab: Tab = tabs.some((t) => t.key === requested) ? requested! : hasChat ? "chat" : "attributes";
   const isError = span.status.toUpperCase() === "ERROR";
 
   return (
@@ -91,7 +94,7 @@ export function SpanPanel({ span, alerts, traceStartNs, onClose }: Props) {
         ))}
       </div>
       <div className="span-body">
-        {tab === "chat" && chat && <ChatView chat={chat} />}
+        {tab === "chat" && <ConversationTab conv={conv} spanStartNs={span.start_time_ns} />}
         {tab === "attributes" && <AttributeTable attrs={span.attributes} resource={span.resource_attributes} />}
         {tab === "events" && <EventList span={span} />}
         {tab === "alerts" && <AlertList alerts={alerts} />}
@@ -159,23 +162,6 @@ export function AttributeTable({ attrs, resource }: { attrs: Attributes; resourc
   );
 }
 
-function Value({ v }: { v: unknown }) {
-  if (v === null || v === undefined) return <span className="muted">null</span>;
-  if (typeof v === "string") {
-    const t = v.trim();
-    if ((t.startsWith("{") || t.startsWith("[")) && t.length > 2) {
-      try {
-        return <pre className="json">{JSON.stringify(JSON.parse(t), null, 2)}</pre>;
-      } catch {
-        // not JSON
-      }
-    }
-    return <span className="str">{v}</span>;
-  }
-  if (typeof v === "object") return <pre className="json">{JSON.stringify(v, null, 2)}</pre>;
-  return <span className="num-val">{String(v)}</span>;
-}
-
 function EventList({ span }: { span: Span }) {
   const events = span.events ?? [];
   if (!events.length) return <p className="muted">No events.</p>;
@@ -191,25 +177,6 @@ function EventList({ span }: { span: Span }) {
         </li>
       ))}
     </ul>
-  );
-}
-
-function AttributeRows({ attrs }: { attrs: Attributes }) {
-  return (
-    <table className="kv compact">
-      <tbody>
-        {Object.entries(attrs).map(([k, v]) => (
-          <tr key={k}>
-            <th>
-              <Key k={k} />
-            </th>
-            <td>
-              <Value v={v} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }
 
@@ -235,20 +202,5 @@ export function AlertList({ alerts }: { alerts: Alert[] }) {
         </li>
       ))}
     </ul>
-  );
-}
-
-/** An attribute key that may wrap after its dots and underscores. */
-function Key({ k }: { k: string }) {
-  const parts = k.split(/(?<=[._])/);
-  return (
-    <>
-      {parts.map((p, i) => (
-        <span key={i}>
-          {p}
-          {i < parts.length - 1 && <wbr />}
-        </span>
-      ))}
-    </>
   );
 }

@@ -1,7 +1,7 @@
 import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { layoutWaterfall, timeTicks, type WaterfallRow } from "../lib/waterfall";
-import { formatCost, formatDuration, formatTokens } from "../lib/format";
+import { formatCost, formatDuration, formatTokens, plural } from "../lib/format";
 import type { Alert, Span } from "../lib/types";
 
 const ROW_HEIGHT = 28;
@@ -176,6 +176,7 @@ const WaterfallRowView = memo(function WaterfallRowView({ row, top, index, selec
             {s.cost_usd > 0 && ` · ${formatCost(s.cost_usd)}`}
           </span>
         )}
+        {(s.content_events ?? 0) > 0 && <ContentMarker count={s.content_events ?? 0} />}
         {alerts && alerts.length > 0 && (
           <span className="alert-marker" data-testid="alert-marker" title={alerts.map((a) => `${a.severity}: ${a.rule}`).join("\n")}>
             ⚠ {alerts.length}
@@ -194,3 +195,16 @@ const WaterfallRowView = memo(function WaterfallRowView({ row, top, index, selec
     </div>
   );
 });
+
+/** The span has GenAI message events (log records): its conversation is in them. */
+function ContentMarker({ count }: { count: number }) {
+  const label = plural(count, "message event");
+  return (
+    <span className="content-marker" data-testid="content-marker" title={label} aria-label={label}>
+      <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden>
+        <path d="M2 3h12v8H7l-3 3v-3H2z" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" />
+      </svg>
+      {count}
+    </span>
+  );
+}

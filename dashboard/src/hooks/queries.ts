@@ -66,11 +66,12 @@ export function useTrace(id: string | undefined, projectId = "") {
   });
 }
 
-export function useSpan(id: string | undefined) {
+export function useSpan(id: string | undefined, projectId = "") {
   return useQuery({
-    queryKey: keys.span(id ?? ""),
-    queryFn: ({ signal }) => get<SpanDetail>(`/spans/${encodeURIComponent(id!)}`, undefined, signal),
+    queryKey: [...keys.span(id ?? ""), projectId],
+    queryFn: ({ signal }) => get<SpanDetail>(`/spans/${encodeURIComponent(id!)}`, { project_id: projectId || undefined }, signal),
     enabled: !!id,
+    staleTime: 10_000,
   });
 }
 

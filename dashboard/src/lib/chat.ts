@@ -7,10 +7,13 @@
 //    .contents.M.message_content.text) and llm.output_messages.N.message.*,
 //    with tool calls under .tool_calls.M.tool_call.function.name/arguments.
 //  - OpenInference input.value / output.value (text or JSON).
+// and, from the span's log records (extractChatFromLogs), the GenAI events
+// the official OTel instrumentations send: gen_ai.{system,user,assistant,
+// tool}.message, gen_ai.choice and gen_ai.client.inference.operation.details.
 
-import type { Attributes } from "./types";
+import type { Attributes, LogRecord } from "./types";
 
-export type ChatSource = "gen_ai" | "gen_ai.legacy" | "openinference" | "io.value";
+export type ChatSource = "gen_ai" | "gen_ai.legacy" | "openinference" | "io.value" | "gen_ai.events";
 
 export interface ToolCall {
   id?: string;
@@ -29,6 +32,8 @@ export interface ChatMessage {
 
 export interface Chat {
   source: ChatSource;
+  /** For a merged chat, every convention that contributed messages (source first). */
+  sources?: ChatSource[];
   input: ChatMessage[];
   output: ChatMessage[];
 }
@@ -37,6 +42,135 @@ export interface Chat {
 export function extractChat(attrs: Attributes | null | undefined): Chat | null {
   if (!attrs) return null;
   return fromGenAI(attrs) ?? fromLegacy(attrs) ?? fromOpenInference(attrs) ?? fromIOValue(attrs);
+}
+
+const MESSAGE_EVENTS: Record<string, string> = {
+  "gen_ai.system.message": "system",
+  "gen_ai.user.message": "user",
+  "gen_ai.assistant.message": "assistant",
+  "gen_ai.tool.message": "tool",
+};
+const CHOICE_EVENT = "gen_ai.choice";
+const DETAILS_EVENT = "gen_ai.client.inference.operation.details";
+
+/** A log record's event name: the field, or the event.name attribute. */
+export function logEventName(log: Pick<LogRecord, "event_name" | "attributes">): string {
+  return log.event_name || str(isObj(log.attributes) ? log.attributes["event.name"] : undefined);
+}
+
+/**
+ * The conversation carried by a span's log records (GenAI events), in time
+ * order, or null when they carry none. Unknown events and empty bodies are
+ * skipped.
+ */
+export function extractChatFromLogs(logs: readonly LogRecord[] | null | undefined): Chat | null {
+  if (!logs?.length) return null;
+  // Stable: records with the same time keep the API's order.
+  const ordered = logs
+    .filter((log) => isObj(log))
+    .map((log, i) => ({ log, i }))
+    .sort((x, y) => (Number(x.log.time_ns) || 0) - (Number(y.log.time_ns) || 0) || x.i - y.i);
+  const input: ChatMessage[] = [];
+  const output: ChatMessage[] = [];
+  for (const { log } of ordered) {
+    const name = logEventName(log);
+    const role = MESSAGE_EVENTS[name];
+    if (role) {
+      const m = eventMessage(log.body, role);
+      if (m) input.push(m);
+    } else if (name === CHOICE_EVENT) {
+      const m = choiceMessage(log.body);
+      if (m) output.push(m);
+    } else if (name === DETAILS_EVENT) {
+      const c = detailsChat(log);
+      if (c) {
+        input.push(...c.input);
+        output.push(...c.output);
+      }
+    }
+  }
+  if (!input.length && !output.length) return null;
+  return { source: "gen_ai.events", input, output };
+}
+
+/** A gen_ai.*.message body: {content, tool_calls?, id?, role?}, parts, or a string. */
+function eventMessage(body: unknown, role: string): ChatMessage | null {
+  const v = messageBody(body);
+  if (typeof v === "string") return v.trim() ? { role, content: v } : null;
+  let m: ChatMessage | null = null;
+  if (Array.isArray(v)) m = { role, content: partsText(v) };
+  else if (isObj(v)) {
+    m = toMessage(v, role);
+    if (m && role === "tool" && !m.toolCallId && str(v.id)) m.toolCallId = str(v.id);
+  }
+  return m && hasContent(m) ? m : null;
+}
+
+/** A gen_ai.choice body: {index, finish_reason, message: {role, content, tool_calls}}. */
+function choiceMessage(body: unknown): ChatMessage | null {
+  const v = messageBody(body);
+  if (typeof v === "string") return v.trim() ? { role: "assistant", content: v } : null;
+  if (!isObj(v)) return null;
+  const m = toMessage(isObj(v.message) ? v.message : v, "assistant");
+  if (!m || !hasContent(m)) return null;
+  if (typeof v.finish_reason === "string" && v.finish_reason) m.finishReason = v.finish_reason;
+  return m;
+}
+
+/**
+ * A gen_ai.client.inference.operation.details record: the messages are in
+ * its attributes (gen_ai.input.messages, …, structured or JSON strings), or
+ * else in a map body. A plain-string body is a description, not a message.
+ */
+function detailsChat(log: LogRecord): Chat | null {
+  const fromAttrs = isObj(log.attributes) ? fromGenAI(log.attributes) : null;
+  if (fromAttrs) return fromAttrs;
+  const body = parseJSON(log.body);
+  return isObj(body) ? fromGenAI(body) : null;
+}
+
+/** A body, decoded when it is a JSON string of a message; else as is. */
+function messageBody(body: unknown): unknown {
+  if (typeof body !== "string") return body;
+  const v = parseJSON(body);
+  const keys = ["content", "message", "tool_calls", "parts", "role"];
+  return isObj(v) && keys.some((k) => k in v) ? v : body;
+}
+
+function hasContent(m: ChatMessage): boolean {
+  return m.content.trim() !== "" || (m.toolCalls?.length ?? 0) > 0;
+}
+
+/**
+ * Merges chats of the same span (e.g. from attributes and from log events):
+ * the first one's messages, then the others' that it does not already have.
+ */
+export function mergeChats(...chats: (Chat | null | undefined)[]): Chat | null {
+  const list = chats.filter((c): c is Chat => !!c);
+  if (list.length <= 1) return list[0] ?? null;
+  const input: ChatMessage[] = [];
+  const output: ChatMessage[] = [];
+  const sources: ChatSource[] = [];
+  for (const c of list) {
+    const newIn = c.input.filter((m) => !input.some((x) => sameMessage(x, m)));
+    const newOut = c.output.filter((m) => !output.some((x) => sameMessage(x, m)));
+    if (newIn.length || newOut.length || !sources.length) {
+      for (const s of c.sources ?? [c.source]) if (!sources.includes(s)) sources.push(s);
+    }
+    input.push(...newIn);
+    output.push(...newOut);
+  }
+  return { source: sources[0] ?? list[0]!.source, sources, input, output };
+}
+
+function sameMessage(a: ChatMessage, b: ChatMessage): boolean {
+  const calls = (m: ChatMessage) => (m.toolCalls ?? []).map((c) => `${c.name}(${normJSON(c.arguments ?? "")})`).join(";");
+  return a.role === b.role && a.content.trim() === b.content.trim() && calls(a) === calls(b) && (a.toolCallId ?? "") === (b.toolCallId ?? "");
+}
+
+function normJSON(s: string): string {
+  const v = parseJSON(s);
+  return v == null ? s.trim() : JSON.stringify(v);
 }
 
 function fromGenAI(a: Attributes): Chat | null {

@@ -91,6 +91,8 @@ export interface Span {
   events: SpanEvent[];
   links: unknown[];
   resource_attributes: Attributes;
+  /** Log records (GenAI message events) linked to the span; span detail returns them. */
+  content_events?: number;
 }
 
 export interface Alert {
@@ -117,8 +119,28 @@ export interface TraceDetail {
   alerts: Alert[];
 }
 
+/**
+ * A log record linked to a span. GenAI instrumentations send one per message
+ * of the conversation (gen_ai.user.message, gen_ai.choice, …).
+ */
+export interface LogRecord {
+  id: string;
+  trace_id: string;
+  span_id: string;
+  time?: string;
+  time_ns: number;
+  severity_number?: number;
+  severity_text?: string;
+  event_name: string;
+  /** The record's body as JSON: a string, or a map such as {content} or {index, finish_reason, message}. */
+  body: unknown;
+  attributes: Attributes;
+}
+
 export interface SpanDetail extends Span {
   alerts: Alert[];
+  /** The span's log records, oldest first. */
+  logs: LogRecord[];
 }
 
 export interface Session {
