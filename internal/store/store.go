@@ -33,6 +33,9 @@ type Options struct {
 	BusyTimeoutMS int
 	// MaxReaders bounds the reader pool.
 	MaxReaders int
+	// MaxSizeMiB caps the database file (0: no cap). Past it writes fail
+	// as on a full disk, and are retried by the exporter until room is made.
+	MaxSizeMiB int
 }
 
 func (o Options) withDefaults() Options {
@@ -100,6 +103,9 @@ func dsn(path string, opts Options, readOnly bool) string {
 		// cheaper per span.
 		q.Add("_pragma", "wal_autocheckpoint(10000)")
 		q.Set("_txlock", "immediate")
+		if opts.MaxSizeMiB > 0 {
+			q.Add("_pragma", fmt.Sprintf("max_page_count(%d)", opts.MaxSizeMiB*(1<<20)/4096))
+		}
 	}
 	return "file:" + path + "?" + q.Encode()
 }

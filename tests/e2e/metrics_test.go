@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"regexp"
@@ -63,4 +64,19 @@ func TestOwnMetricsCountAcceptedRefusedAndStored(t *testing.T) {
 	sent, ok := metricValue(t, body, "otelcol_exporter_sent_spans", `exporter="agentstack_store"`)
 	require.True(t, ok)
 	assert.Equal(t, 3.0, sent)
+
+	resp, err := http.Get(c.URL() + "/ready")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var ready struct {
+		Ready         bool  `json:"ready"`
+		AcceptedSpans int64 `json:"accepted_spans"`
+		RefusedSpans  int64 `json:"refused_spans"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&ready))
+	assert.Equal(t, struct {
+		Ready         bool  `json:"ready"`
+		AcceptedSpans int64 `json:"accepted_spans"`
+		RefusedSpans  int64 `json:"refused_spans"`
+	}{true, 3, 1}, ready, "/ready shows the same counts")
 }

@@ -245,6 +245,14 @@ func (c *Collector) Kill() {
 	c.cmd = nil
 }
 
+// RestartWith restarts on the same data with a new set of extra
+// environment variables.
+func (c *Collector) RestartWith(env []string) {
+	c.Stop()
+	c.opts.Env = env
+	c.start()
+}
+
 // Restart stops the process and starts it again on the same data.
 func (c *Collector) Restart() {
 	c.Stop()

@@ -179,3 +179,40 @@ func TestLockedStoreIsRetriedAndRecovers(t *testing.T) {
 		t.Errorf("the log does not say why the write failed; log:\n%s", c.Log())
 	}
 }
+
+// TestFullStoreIsRetriedAndRecovers caps the database at 1 MiB, as a full
+// disk would: writes fail with a clear error, ingest goes on into the
+// persistent queue, the process stays up; restarted without the cap, every
+// acknowledged span is stored.
+func TestFullStoreIsRetriedAndRecovers(t *testing.T) {
+	c := harness.Start(t, harness.Options{Env: []string{"AGENTSTACK_MAX_DB_MIB=1"}})
+	client := &http.Client{Timeout: 10 * time.Second}
+	var acked []string
+	for i := 0; i < 150; i++ {
+		traceID := randHex(16)
+		code, err := send(client, c.URL()+"/v1/traces", batchBody(traceID, 20))
+		if err == nil && code == http.StatusAccepted {
+			acked = append(acked, traceID)
+		}
+	}
+	client.CloseIdleConnections()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(c.Log(), "database or disk is full") && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	if !strings.Contains(c.Log(), "database or disk is full") {
+		t.Fatalf("the store never filled, or the log does not say so; log:\n%s", c.Log())
+	}
+	resp, err := http.Get(c.URL() + "/ready")
+	if err != nil {
+		t.Fatalf("the collector is down while the store is full: %v", err)
+	}
+	resp.Body.Close()
+
+	c.RestartWith(nil) // the fault clears: no cap
+	want := len(acked) * 20
+	got := harness.WaitForCount(t, c.DB(), want, 90*time.Second, `SELECT COUNT(*) FROM spans`)
+	if got != want {
+		t.Errorf("stored %d of %d acknowledged spans after the store had room again; log:\n%s", got, want, c.Log())
+	}
+}

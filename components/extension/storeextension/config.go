@@ -17,6 +17,10 @@ type Config struct {
 	// BusyTimeout is how long a write waits for a lock held by another
 	// process before failing (and being retried by the exporter).
 	BusyTimeout time.Duration `mapstructure:"busy_timeout"`
+	// MaxSizeMiB caps the database file (0: no cap, the default): past it
+	// writes fail as on a full disk, the exporter logs and retries them
+	// from its persistent queue, and ingest goes on until the queue is full.
+	MaxSizeMiB int `mapstructure:"max_size_mib"`
 	// Bootstrap creates a first project on an empty database so that a
 	// fresh install can receive spans at once.
 	Bootstrap BootstrapConfig `mapstructure:"bootstrap"`
@@ -38,6 +42,9 @@ func (c *Config) Validate() error {
 	var errs []error
 	if c.Path == "" {
 		errs = append(errs, errors.New("path: must name the SQLite file, e.g. ./data/agentstack.db"))
+	}
+	if c.MaxSizeMiB < 0 {
+		errs = append(errs, fmt.Errorf("max_size_mib: must not be negative, got %d", c.MaxSizeMiB))
 	}
 	if c.BusyTimeout < 0 {
 		errs = append(errs, fmt.Errorf("busy_timeout: must not be negative, got %s", c.BusyTimeout))

@@ -40,7 +40,7 @@ func newStoreExtension(cfg *Config, set extension.Settings) *storeExtension {
 }
 
 func (e *storeExtension) Start(ctx context.Context, _ component.Host) error {
-	st, err := store.Open(ctx, e.cfg.Path, store.Options{BusyTimeoutMS: int(e.cfg.BusyTimeout.Milliseconds())})
+	st, err := store.Open(ctx, e.cfg.Path, store.Options{BusyTimeoutMS: int(e.cfg.BusyTimeout.Milliseconds()), MaxSizeMiB: e.cfg.MaxSizeMiB})
 	if err != nil {
 		return fmt.Errorf("agentstack_store: %w", err)
 	}

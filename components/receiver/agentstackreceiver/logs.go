@@ -57,10 +57,12 @@ func (r *agentstackReceiver) consumeLogs(ctx context.Context, ld plog.Logs, proj
 	obsCtx := r.obsrecv.StartLogsOp(ctx)
 	err := r.nextLogs.ConsumeLogs(ctx, ld)
 	r.obsrecv.EndLogsOp(obsCtx, f.String(), n, err)
+	r.counts.logs.add(n, err)
 	return err
 }
 
 func (r *agentstackReceiver) refuseLogs(ctx context.Context, f format, n int, err error) {
 	obsCtx := r.obsrecv.StartLogsOp(ctx)
 	r.obsrecv.EndLogsOp(obsCtx, f.String(), n, permanent(err))
+	r.counts.logs.refused.Add(int64(n))
 }

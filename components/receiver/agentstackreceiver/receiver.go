@@ -34,6 +34,7 @@ type agentstackReceiver struct {
 	server     *http.Server
 	wg         sync.WaitGroup
 	ready      atomic.Bool
+	counts     counts
 	maxBytes   int64
 
 	// mu guards users, the number of pipelines that started it and have not
@@ -137,11 +138,11 @@ func (r *agentstackReceiver) routes() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("/ready", func(w http.ResponseWriter, _ *http.Request) {
-		if r.ready.Load() {
-			writeJSON(w, http.StatusOK, map[string]bool{"ready": true})
-			return
+		status := http.StatusOK
+		if !r.ready.Load() {
+			status = http.StatusServiceUnavailable
 		}
-		writeJSON(w, http.StatusServiceUnavailable, map[string]bool{"ready": false})
+		writeJSON(w, status, r.counts.snapshot(r.ready.Load()))
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, req *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no route for %s %s: spans go to POST /v1/traces, logs to POST /v1/logs", req.Method, req.URL.Path))

@@ -181,6 +181,7 @@ func (r *agentstackReceiver) consume(ctx context.Context, td ptrace.Traces, proj
 	obsCtx := r.obsrecv.StartTracesOp(ctx)
 	err := r.nextTraces.ConsumeTraces(ctx, td)
 	r.obsrecv.EndTracesOp(obsCtx, f.String(), n, err)
+	r.counts.spans.add(n, err)
 	return err
 }
 
@@ -188,6 +189,7 @@ func (r *agentstackReceiver) consume(ctx context.Context, td ptrace.Traces, proj
 func (r *agentstackReceiver) refuse(ctx context.Context, f format, n int, err error) {
 	obsCtx := r.obsrecv.StartTracesOp(ctx)
 	r.obsrecv.EndTracesOp(obsCtx, f.String(), n, permanent(err))
+	r.counts.spans.refused.Add(int64(n))
 }
 
 func permanent(err error) error { return consumererror.NewPermanent(err) }
