@@ -62,9 +62,10 @@ test-python:
 test-dashboard: build
 	cd dashboard && npm test && AGENTSTACK_BIN=$(CURDIR)/$(BIN) npm run e2e
 
-## fuzz: a short fuzzing pass over the native decoder (FUZZTIME=1m for longer)
+## fuzz: a short fuzzing pass over the native decoder and the whole ingest handler, native and OTLP (FUZZTIME=1m for longer)
 fuzz:
 	$(GOTEST) -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./components/receiver/agentstackreceiver/internal/native
+	$(GOTEST) -run '^$$' -fuzz FuzzIngest -fuzztime $(FUZZTIME) ./components/receiver/agentstackreceiver
 
 ## test-reliability: the crash, load and fault suite at full length: 10 min sustained, 2 min flood, 60 s Redis outage
 test-reliability: build
