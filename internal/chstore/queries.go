@@ -260,3 +260,8 @@ func logsOfTrace(projectAttr, projectID, traceID, spanID string) query {
 	}
 	return query{q + ` ORDER BY Timestamp`, args}
 }
+
+func logCountsOfTrace(projectAttr, projectID, traceID string) query {
+	return query{`SELECT SpanId, toInt64(count()) FROM otel_logs
+		WHERE ResourceAttributes[?] = ? AND TraceId = ? GROUP BY SpanId`, []any{projectAttr, projectID, traceID}}
+}

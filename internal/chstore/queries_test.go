@@ -43,6 +43,7 @@ func allQueries() map[string]query {
 	st, sa := summarize(ps, 1, 2)
 	qs["summarize.traces"], qs["summarize.alerts"] = st, sa
 	qs["logsOfTrace"] = logsOfTrace(semconv.ProjectID, hostile, hostile, hostile)
+	qs["logCountsOfTrace"] = logCountsOfTrace(semconv.ProjectID, hostile, hostile)
 	return qs
 }
 

@@ -374,6 +374,26 @@ func (r *Reader) LogsOfTrace(ctx context.Context, projectID, traceID, spanID str
 	return out, rows.Err()
 }
 
+// LogCountsOfTrace implements tracestore.Reader.
+func (r *Reader) LogCountsOfTrace(ctx context.Context, projectID, traceID string) (map[string]int, error) {
+	q := logCountsOfTrace(semconv.ProjectID, projectID, traceID)
+	rows, err := r.conn.Query(ctx, q.sql, q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("counting log records of trace %s: %w", traceID, err)
+	}
+	defer rows.Close()
+	out := make(map[string]int)
+	for rows.Next() {
+		var spanID string
+		var n int64
+		if err := rows.Scan(&spanID, &n); err != nil {
+			return nil, fmt.Errorf("counting log records of trace %s: %w", traceID, err)
+		}
+		out[spanID] = int(n)
+	}
+	return out, rows.Err()
+}
+
 func logID(r store.LogRecord) string {
 	h := sha256.New()
 	for _, s := range []string{r.TraceID, r.SpanID, strconv.FormatInt(r.TimeNs, 10), strconv.Itoa(r.SeverityNumber),

@@ -123,3 +123,24 @@ func (s *Store) LogsOfTrace(ctx context.Context, projectID, traceID, spanID stri
 	}
 	return out, rows.Err()
 }
+
+// LogCountsOfTrace counts the log records of each span of a trace, without
+// reading them, for the trace view's "has content events" marks.
+func (s *Store) LogCountsOfTrace(ctx context.Context, projectID, traceID string) (map[string]int, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT span_id, COUNT(*) FROM logs WHERE project_id = ? AND trace_id = ? GROUP BY span_id`,
+		projectID, traceID)
+	if err != nil {
+		return nil, fmt.Errorf("counting log records of trace %s: %w", traceID, err)
+	}
+	defer rows.Close()
+	out := make(map[string]int)
+	for rows.Next() {
+		var spanID string
+		var n int
+		if err := rows.Scan(&spanID, &n); err != nil {
+			return nil, fmt.Errorf("counting log records of trace %s: %w", traceID, err)
+		}
+		out[spanID] = n
+	}
+	return out, rows.Err()
+}

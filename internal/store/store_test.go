@@ -227,6 +227,20 @@ func TestWriteLogsIsIdempotentAndCountsAlertsBeforeTheSpanArrives(t *testing.T) 
 	assert.EqualValues(t, 1, alerts)
 	assert.EqualValues(t, 1, spans)
 
+	_, err = s.WriteLogs(ctx, LogBatch{Records: []LogRecord{
+		{ProjectID: "p", ID: "l2", TraceID: "t", SpanID: "s", TimeNs: 600},
+		{ProjectID: "p", ID: "l3", TraceID: "t", SpanID: "other", TimeNs: 700},
+		{ProjectID: "q", ID: "l4", TraceID: "t", SpanID: "s", TimeNs: 700},
+	}})
+	require.NoError(t, err)
+	counts, err := s.LogCountsOfTrace(ctx, "p", "t")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int{"s": 2, "other": 1}, counts, "per span, and only the project's own")
+	recs, err := s.LogsOfTrace(ctx, "p", "t", "s")
+	require.NoError(t, err)
+	require.Len(t, recs, 2)
+	assert.Equal(t, []string{"l1", "l2"}, []string{recs[0].ID, recs[1].ID}, "oldest first")
+
 	key, err := apikey.Generate()
 	require.NoError(t, err)
 	p, err := s.CreateProject(ctx, "p", "", key)

@@ -21,6 +21,7 @@ type Reader interface {
 	GetSpan(ctx context.Context, projectIDs []string, spanID string) (store.Span, error)
 	AlertsOfTrace(ctx context.Context, projectID, traceID, spanID string) ([]store.Alert, error)
 	LogsOfTrace(ctx context.Context, projectID, traceID, spanID string) ([]store.LogRecord, error)
+	LogCountsOfTrace(ctx context.Context, projectID, traceID string) (map[string]int, error)
 	ListAlerts(ctx context.Context, f store.AlertFilter) ([]store.Alert, int, error)
 	ListSessions(ctx context.Context, f store.SessionFilter) ([]store.Session, int, error)
 	SessionTraces(ctx context.Context, projectIDs []string, sessionID string) ([]store.Trace, error)

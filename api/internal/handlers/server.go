@@ -14,6 +14,7 @@ import (
 	"github.com/agentstack/agentstack/api/internal/auth"
 	"github.com/agentstack/agentstack/internal/livefeed"
 	"github.com/agentstack/agentstack/internal/store"
+	"github.com/agentstack/agentstack/internal/tracestore"
 )
 
 // Store is what the handlers need from storage. *store.Store implements it;
@@ -40,20 +41,9 @@ type Metadata interface {
 	DeleteProject(ctx context.Context, projectID string) error
 }
 
-// Reader is the traces-spans-alerts-costs half of Store.
-type Reader interface {
-	ListTraces(ctx context.Context, f store.TraceFilter) ([]store.Trace, int, error)
-	GetTrace(ctx context.Context, projectIDs []string, traceID string) (store.Trace, error)
-	SpansOfTrace(ctx context.Context, projectID, traceID string) ([]store.Span, error)
-	GetSpan(ctx context.Context, projectIDs []string, spanID string) (store.Span, error)
-	AlertsOfTrace(ctx context.Context, projectID, traceID, spanID string) ([]store.Alert, error)
-	LogsOfTrace(ctx context.Context, projectID, traceID, spanID string) ([]store.LogRecord, error)
-	ListAlerts(ctx context.Context, f store.AlertFilter) ([]store.Alert, int, error)
-	ListSessions(ctx context.Context, f store.SessionFilter) ([]store.Session, int, error)
-	SessionTraces(ctx context.Context, projectIDs []string, sessionID string) ([]store.Trace, error)
-	CostSeries(ctx context.Context, projectIDs []string, startNs, endNs, bucketNs int64) ([]store.CostPoint, error)
-	Summarize(ctx context.Context, projectIDs []string, startNs, endNs int64) (store.Summary, error)
-}
+// Reader is the traces-spans-alerts-costs half of Store: the contract the
+// embedded store and the ClickHouse reader both keep.
+type Reader = tracestore.Reader
 
 var _ Store = (*store.Store)(nil)
 

@@ -233,14 +233,10 @@ func (a *API) getTrace(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, "reading alerts", err)
 		return
 	}
-	logs, err := a.opts.Store.LogsOfTrace(r.Context(), t.ProjectID, t.TraceID, "")
+	perSpan, err := a.opts.Store.LogCountsOfTrace(r.Context(), t.ProjectID, t.TraceID)
 	if err != nil {
-		a.internal(w, "reading log records", err)
+		a.internal(w, "counting log records", err)
 		return
-	}
-	perSpan := make(map[string]int, len(logs))
-	for i := range logs {
-		perSpan[logs[i].SpanID]++
 	}
 	out := traceDetail{Trace: toTrace(t), Spans: make([]spanBody, 0, len(spans)), Alerts: toAlerts(alerts)}
 	for i := range spans {
