@@ -92,7 +92,13 @@ const startHashBits = 1 << 15
 
 // startHash hashes the first three bytes of a token into startHashes.
 func startHash(a, b, c byte) uint32 {
-	return (uint32(a)<<16 | uint32(b)<<8 | uint32(c)) * 0x9E3779B1 >> (32 - 15)
+	return startHash24(uint32(a) | uint32(b)<<8 | uint32(c)<<16)
+}
+
+// startHash24 is startHash of the three bytes held little-endian in the low
+// 24 bits of k, so that the scan hashes them straight from one 8-byte load.
+func startHash24(k uint32) uint32 {
+	return (k & 0xffffff) * 0x9E3779B1 >> (32 - 15)
 }
 
 // CustomRuleID is the rule id reported for a custom rule.
@@ -232,10 +238,21 @@ func (e *Engine) Scan(text string, src Source, dst []Finding) []Finding {
 			Description: ruleDescription(rule), Start: start, End: end, Preview: Mask(rule, m),
 		})
 	}
-	if e.cfg.Secrets {
+	switch {
+	case e.cfg.Secrets && e.cfg.PII:
+		// One pass over the bytes finds the secret scan's token starts and
+		// the numbers; the numbers are reported after the e-mails, in the
+		// order of the separate scans below.
+		var numBuf [8]numberHit
+		nums := e.scanSecretsNumbers(text, emit, numBuf[:0])
+		scanEmails(text, emit)
+		for _, h := range nums {
+			emit(h.rule, h.start, h.end)
+		}
+		scanIPv6(text, emit)
+	case e.cfg.Secrets:
 		e.scanSecrets(text, emit)
-	}
-	if e.cfg.PII {
+	case e.cfg.PII:
 		scanEmails(text, emit)
 		// scanNumbers also tries an IBAN where a digit run follows two letters.
 		scanNumbers(text, emit)
@@ -340,6 +357,28 @@ func (e *Engine) maskPreview(m string) string {
 }
 
 func (e *Engine) scanSecrets(text string, emit func(string, int, int)) {
+	e.scanSecretsWith(text, emit, nil)
+}
+
+// numberHit is a number finding held back by scanSecretsNumbers.
+type numberHit struct {
+	rule       string
+	start, end int
+}
+
+// scanSecretsNumbers is scanSecrets and scanNumbers in one pass over text:
+// it reports the secrets through emit and returns the numbers, in the order
+// scanNumbers reports them, appended to nums.
+func (e *Engine) scanSecretsNumbers(text string, emit func(string, int, int), nums []numberHit) []numberHit {
+	var ns numberScan
+	ns.emit = func(rule string, start, end int) { nums = append(nums, numberHit{rule, start, end}) }
+	e.scanSecretsWith(text, emit, &ns)
+	return nums
+}
+
+// scanSecretsWith is scanSecrets; with ns set, the same pass also runs
+// scanNumbers (its loop body, kept in step with it).
+func (e *Engine) scanSecretsWith(text string, emit func(string, int, int), ns *numberScan) {
 	var hitBuf [16]int
 	hit := hitBuf[:0]
 	generic := false
@@ -380,8 +419,25 @@ func (e *Engine) scanSecrets(text string, emit func(string, int, int)) {
 		}
 		x7 := x & high7
 		l7 := x7 | 0x20*ones // ASCII letters in lower case
-		alnum := ((x7+(0x80-'0')*ones)&^(x7+(0x7f-'9')*ones) |
-			(l7+(0x80-'a')*ones)&^(l7+(0x7f-'z')*ones)) &^ x & high
+		digit := (x7 + (0x80-'0')*ones) &^ (x7 + (0x7f-'9')*ones) &^ x & high
+		alnum := digit | (l7+(0x80-'a')*ones)&^(l7+(0x7f-'z')*ones)&^x&high
+		if ns != nil {
+			// What scanNumbers does with the word.
+			punct := x&^(3*ones) ^ ('(' * ones)
+			punct = ^((punct&high7 + high7) | punct | high7)
+			cand := digit&^(digit<<8|ns.prevDigit) | punct
+			ns.prevDigit = digit >> 56
+			for cand != 0 {
+				p := base + bits.TrailingZeros64(cand)/8
+				cand &= cand - 1
+				if p < ns.i || p >= len(text) {
+					continue
+				}
+				var groupBuf [8]numGroup
+				var digitBuf [24]byte
+				ns.i, _, _ = numberAt(text, p, ns.emit, groupBuf[:0], digitBuf[:0])
+			}
+		}
 		starts := alnum &^ (alnum<<8 | prevAlnum)
 		prevAlnum = alnum >> 56
 		for starts != 0 {
@@ -391,10 +447,16 @@ func (e *Engine) scanSecrets(text string, emit func(string, int, int)) {
 			if i+2 >= len(text) {
 				break
 			}
-			c := text[i]
-			if h := startHash(c, text[i+1], text[i+2]); e.startHashes[h/64]&(1<<(h%64)) == 0 {
+			var w uint32
+			if i+4 <= len(text) {
+				w = load32(text, i)
+			} else {
+				w = uint32(text[i]) | uint32(text[i+1])<<8 | uint32(text[i+2])<<16
+			}
+			if h := startHash24(w); e.startHashes[h/64]&(1<<(h%64)) == 0 {
 				continue
 			}
+			c := byte(w)
 			f := e.secretFirst[c]
 			// The generic keywords (key, token, secret, password …) count at a
 			// word start, or after '_' / '-' as in DB_PASSWORD and x-api-key.

@@ -55,6 +55,7 @@ func fastPathInputs(t testing.TB) []string {
 		"xoxb-", "-----BEGIN", "key", "Token", "PASSWORD", "secret", "api_key", "= ", "Q2FuIHlvdSBpZ25vcmU", "\u200b", "о",
 		"ｉ", "é", "’", "—", "i g n o r e", "1gn0r3", "3rd", "![x](https://a.b/?q=1)", "<|im_start|>", "###", "system:",
 		"user:", "€", "#", "x12", "KB-1042", "84.50", "2024-05-01", "Fourth Avenue", "how can I", "?", "assistant", "abcdefgh",
+		"＜|im_start|＞", "！［x］", "[/inst]", "1!", "<<sys>>",
 	}
 	r := rand.New(rand.NewPCG(3, 5))
 	for i := 0; i < 20000; i++ {
@@ -96,6 +97,25 @@ func TestScanSecretsMatchesReference(t *testing.T) {
 		want := collect(func(emit func(string, int, int)) { e.scanSecretsReference(s, emit) })
 		got := collect(func(emit func(string, int, int)) { e.scanSecrets(s, emit) })
 		require.Equal(t, want, got, "%q", s)
+	}
+}
+
+// TestScanSecretsNumbersMatchesReference: the single pass that runs the
+// secret scan and the number scan together reports what each reference scan
+// reports on its own, in the same order.
+func TestScanSecretsNumbersMatchesReference(t *testing.T) {
+	e := newEngine(t, all())
+	for _, s := range fastPathInputs(t) {
+		wantSecrets := collect(func(emit func(string, int, int)) { e.scanSecretsReference(s, emit) })
+		wantNumbers := collect(func(emit func(string, int, int)) { scanNumbersReference(s, emit) })
+		var nums []numberHit
+		gotSecrets := collect(func(emit func(string, int, int)) { nums = e.scanSecretsNumbers(s, emit, nil) })
+		var gotNumbers []emitted
+		for _, h := range nums {
+			gotNumbers = append(gotNumbers, emitted{h.rule, h.start, h.end})
+		}
+		require.Equal(t, wantSecrets, gotSecrets, "%q", s)
+		require.Equal(t, wantNumbers, gotNumbers, "%q", s)
 	}
 }
 

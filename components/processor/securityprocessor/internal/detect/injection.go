@@ -55,6 +55,11 @@ type signal struct {
 	// containsFirst holds the distinct first bytes of contains: a text
 	// without any of them cannot hold a contains string.
 	containsFirst string
+	// containsHas is containsFirst as a set of ASCII bytes, tested against
+	// normalize.Result.Has; containsWide is set when containsFirst holds a
+	// byte outside ASCII (the set test then cannot rule a text out).
+	containsHas  [2]uint64
+	containsWide bool
 }
 
 // sig builds an anchored signal: starts and each need group are
@@ -337,6 +342,11 @@ func newInjectionIndex() *injectionIndex {
 			if strings.IndexByte(s.containsFirst, c[0]) < 0 {
 				s.containsFirst += c[:1]
 			}
+			if b := c[0]; b < 128 {
+				s.containsHas[b/64] |= 1 << (b % 64)
+			} else {
+				s.containsWide = true
+			}
 		}
 		for _, a := range s.starts {
 			s.startMask.set(id(a))
@@ -515,6 +525,12 @@ func load64(s string, i int) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
+// load32 reads 4 bytes of s at i, little-endian (one load on amd64/arm64).
+func load32(s string, i int) uint32 {
+	s = s[i : i+4]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
 // presentAt records the anchors at the token starting at i.
 func (ix *injectionIndex) presentAt(t string, i int, set *anchorSet, hits []anchorHit) []anchorHit {
 	// At a token start, skip up to one opening quote or bracket so that
@@ -563,9 +579,14 @@ func (ix *injectionIndex) presentAt(t string, i int, set *anchorSet, hits []anch
 	return hits
 }
 
-// match runs one signal over a folded text whose anchors are known.
-func (s *signal) match(t string, set anchorSet, hits []anchorHit) string {
+// match runs one signal over a folded text whose anchors are known; has is
+// the text's normalize.Result.Has.
+func (s *signal) match(t string, has [2]uint64, set anchorSet, hits []anchorHit) string {
 	if s.contains != nil {
+		// The set test passes over most texts; IndexByte confirms the rest.
+		if !s.containsWide && s.containsHas[0]&has[0] == 0 && s.containsHas[1]&has[1] == 0 {
+			return ""
+		}
 		if !hasAnyByte(t, s.containsFirst) {
 			return ""
 		}
@@ -678,7 +699,7 @@ func (ix *injectionIndex) score(folded normalize.Result, payloads []normalize.Re
 				if s.indirect && !indirect {
 					continue
 				}
-				if m := s.match(r.Text, set, hits); m != "" {
+				if m := s.match(r.Text, r.Has, set, hits); m != "" {
 					consider(s, m, r.Evasions|extra)
 				}
 			}

@@ -127,11 +127,11 @@ func scanNumbers(s string, emit func(rule string, start, end int)) {
 		x7 := x & high7
 		// Bytes '0'..'9' (and not >= 0x80): x7 >= '0' and x7 <= '9'.
 		digit := (x7 + (0x80-'0')*ones) &^ (x7 + (0x7f-'9')*ones) &^ x & high
-		plus := x ^ ('+' * ones)
-		plus = ^((plus&high7 + high7) | plus | high7)
-		paren := x ^ ('(' * ones)
-		paren = ^((paren&high7 + high7) | paren | high7)
-		cand := digit&^(digit<<8|prevDigit) | plus | paren
+		// '(' and '+' are 0x28 and 0x2b: one test finds the bytes 0x28..0x2b,
+		// and numberAt passes over the ')' and '*' among them.
+		punct := x&^(3*ones) ^ ('(' * ones)
+		punct = ^((punct&high7 + high7) | punct | high7)
+		cand := digit&^(digit<<8|prevDigit) | punct
 		prevDigit = digit >> 56
 		for cand != 0 {
 			p := base + bits.TrailingZeros64(cand)/8
@@ -142,6 +142,14 @@ func scanNumbers(s string, emit func(rule string, start, end int)) {
 			i, groups, digits = numberAt(s, p, emit, groups, digits)
 		}
 	}
+}
+
+// numberScan is the state of scanNumbers when it runs inside the secret
+// scan's pass (scanSecretsNumbers).
+type numberScan struct {
+	emit      func(rule string, start, end int)
+	i         int    // where scanning goes on
+	prevDigit uint64 // high bit of the last byte of the previous word
 }
 
 // numberAt examines position i (a digit, '+' or '(') and returns where

@@ -22,7 +22,8 @@ func foldInputs() []string {
 	}
 	frags := []string{"a", "b", "z", "A", "Z", "ignore", "previous", "INSTRUCTIONS", " ", "  ", "\n", "\t", ".", "-", "_", "+", "/", "*", "|", "~",
 		"0", "1", "3", "4", "5", "7", "$", "!", "2", "9", ",", ":", "'", "\"", "(", ")", "[", "é", "о", "\u200b", "\u0307", "ｉ", "—", "…",
-		"abcdefgh", "QWxhZGRpbjpvcGVuIHNlc2FtZQ", "x"}
+		"abcdefgh", "QWxhZGRpbjpvcGVuIHNlc2FtZQ", "x",
+		"＜", "！", "［", "\u212a", "<", "|", "im_"}
 	r := rand.New(rand.NewPCG(7, 11))
 	for i := 0; i < 20000; i++ {
 		var b strings.Builder
@@ -44,6 +45,9 @@ func TestFoldMatchesReference(t *testing.T) {
 		require.Equal(t, want, Fold(s), "%q", s)
 		got, used := FoldInto(s, buf)
 		require.Equal(t, want, got, "%q", s)
+		// What callers rely on: Has holds every ASCII byte of Text.
+		text := hasOf([]byte(got.Text))
+		require.Equal(t, text, [2]uint64{text[0] & got.Has[0], text[1] & got.Has[1]}, "%q", s)
 		// Dirty the reused buffer so that stale bytes would show.
 		buf = used
 		for i := range buf[:cap(buf)] {

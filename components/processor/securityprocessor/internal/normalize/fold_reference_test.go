@@ -161,6 +161,9 @@ func foldReference(s string) Result {
 	if tokLen == 1 && singles >= 3 {
 		spaced = true
 	}
+	// Has: the space and the lower-case letters, and every ASCII byte of
+	// the text before leetspeak is decoded.
+	res.Has = hasOf(buf)
 	if leetAll || len(leetAt) > 0 {
 		if decodeLeet(buf, leetAt, leetAll) {
 			res.Evasions |= EvasionLeetspeak
@@ -179,4 +182,22 @@ func foldReference(s string) Result {
 		res.Text = unsafe.String(&buf[0], len(buf))
 	}
 	return res
+}
+
+// hasOf is the Result.Has of a text, byte by byte: the space, the lower-case
+// letters and every ASCII byte of t.
+func hasOf(t []byte) [2]uint64 {
+	var has [2]uint64
+	has[0] |= 1 << ' '
+	for c := 'a'; c <= 'z'; c++ {
+		has[1] |= 1 << (c - 64)
+	}
+	for _, c := range t {
+		if c < 64 {
+			has[0] |= 1 << c
+		} else if c < 128 {
+			has[1] |= 1 << (c - 64)
+		}
+	}
+	return has
 }

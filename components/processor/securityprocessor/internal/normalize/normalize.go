@@ -36,7 +36,16 @@ type Result struct {
 	// Encoded is set when the text holds a run of 16+ base64-alphabet bytes
 	// with upper-case letters and digits, the shape of an encoded payload.
 	Encoded bool
+	// Has is a set of ASCII bytes (byte c is bit c%64 of Has[c/64]) that
+	// holds every ASCII byte of Text: the lower-case letters and the space
+	// always, and the other bytes of the text before leetspeak was decoded
+	// (so it may still hold a decoded leet character). A byte not in Has is
+	// not in Text, which a caller tells with one test instead of a search.
+	Has [2]uint64
 }
+
+// hasAlways are the bytes always in Result.Has: the space and 'a'..'z'.
+var hasAlways = [2]uint64{1 << ' ', (1<<26 - 1) << ('a' - 64)}
 
 // Evasion is a bit set of evasion techniques seen while folding.
 type Evasion uint8
@@ -97,24 +106,29 @@ func FoldInto(s string, buf []byte) (Result, []byte) {
 		buf = make([]byte, len(s)+8)
 	}
 	n := 0
-	lastSpace := true // drop leading whitespace
+	// fl packs the loop's flags into one register (see the f* constants);
+	// fLastSpace at the start drops leading whitespace.
+	fl := uint8(fLastSpace)
 	// leetAt records where a leet character touches a letter; only the words
 	// around those places are decoded afterwards.
 	var leetBuf [8]int
 	leetAt := leetBuf[:0]
-	leetAll := false
 	// tokLen counts letters since the last separator and singles the
 	// single-letter tokens in a row: four of them is letter spacing.
-	tokLen, singles, spaced := 0, 0, false
+	tokLen, singles := 0, 0
 	run := 0 // bytes since the last space
 	// b64 tracks the current run of base64-alphabet bytes and whether it
 	// holds an upper-case letter and a digit, as encoded text does.
-	b64, b64Upper, b64Digit := 0, false, false
+	b64 := 0
+	// has collects the bytes written other than lower-case letters and
+	// spaces (see Result.Has).
+	has := hasAlways
 	endB64 := func() {
-		if b64 >= 16 && b64Upper && (b64Digit || b64 >= 24) {
+		if b64 >= 16 && fl&fB64Upper != 0 && (fl&fB64Digit != 0 || b64 >= 24) {
 			res.Encoded = true
 		}
-		b64, b64Upper, b64Digit = 0, false, false
+		b64 = 0
+		fl &^= fB64Upper | fB64Digit
 	}
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -146,7 +160,7 @@ func FoldInto(s string, buf []byte) (Result, []byte) {
 				tokLen += k
 				run += k
 				b64 += k
-				lastSpace = false
+				fl &^= fLastSpace
 				// A single space and the next lower-case word, as the byte
 				// loop below would take them, without leaving this loop.
 				if i+1 >= len(s) || s[i] != ' ' || s[i+1]-'a' >= 26 || n+1 >= len(buf) {
@@ -157,7 +171,9 @@ func FoldInto(s string, buf []byte) (Result, []byte) {
 				}
 				if tokLen == 1 {
 					singles++
-					spaced = spaced || singles >= 4
+					if singles >= 4 {
+						fl |= fSpaced
+					}
 				} else if tokLen > 1 {
 					singles = 0
 				}
@@ -180,11 +196,13 @@ func FoldInto(s string, buf []byte) (Result, []byte) {
 			case cls == clsUpper:
 				tokLen++
 				b64++
-				b64Upper = true
+				fl |= fB64Upper
 			case cls == clsSpace || isSpacer(c):
 				if tokLen == 1 {
 					singles++
-					spaced = spaced || singles >= 4
+					if singles >= 4 {
+						fl |= fSpaced
+					}
 				} else if tokLen > 1 || cls != clsSpace {
 					singles = 0
 				}
@@ -198,7 +216,7 @@ func FoldInto(s string, buf []byte) (Result, []byte) {
 				tokLen, singles = 2, 0
 				if c >= '0' && c <= '9' {
 					b64++
-					b64Digit = true
+					fl |= fB64Digit
 				} else {
 					endB64()
 				}
@@ -208,10 +226,10 @@ func FoldInto(s string, buf []byte) (Result, []byte) {
 				c += 'a' - 'A'
 			case clsSpace:
 				run = 0
-				if !lastSpace {
+				if fl&fLastSpace == 0 {
 					buf[n] = ' '
 					n++
-					lastSpace = true
+					fl |= fLastSpace
 				}
 				if c == '\n' && n > 0 && (len(res.Breaks) == 0 || res.Breaks[len(res.Breaks)-1] != n-1) {
 					res.Breaks = append(res.Breaks, n-1)
@@ -223,14 +241,15 @@ func FoldInto(s string, buf []byte) (Result, []byte) {
 					if len(leetAt) < cap(leetAt) {
 						leetAt = append(leetAt, n)
 					} else {
-						leetAll = true
+						fl |= fLeetAll
 					}
 				}
 			}
+			has[(c>>6)&1] |= 1 << (c & 63)
 			buf[n] = c
 			n++
 			run++
-			lastSpace = false
+			fl &^= fLastSpace
 			continue
 		}
 		endB64()
@@ -245,33 +264,38 @@ func FoldInto(s string, buf []byte) (Result, []byte) {
 			continue
 		}
 		if unicode.IsSpace(r) {
-			if !lastSpace {
+			if fl&fLastSpace == 0 {
 				buf[n] = ' '
 				n++
-				lastSpace = true
+				fl |= fLastSpace
 			}
 			run = 0
 			continue
 		}
 		if b, ok := foldRune(r); ok {
 			if b != 0 {
+				has[(b>>6)&1] |= 1 << (b & 63)
 				buf[n] = b
 				n++
 				run++
 				if !isLatinAccent(r) {
 					res.Evasions |= EvasionHomoglyph
 				}
-				lastSpace = false
+				fl &^= fLastSpace
 			}
 			continue
 		}
 		// A rune with no fold keeps its lower-case UTF-8 form, which is never
 		// longer than what was read for it.
-		buf = utf8.AppendRune(buf[:n], unicode.ToLower(r))
+		lr := unicode.ToLower(r)
+		if lr < utf8.RuneSelf {
+			has[(lr>>6)&1] |= 1 << (lr & 63)
+		}
+		buf = utf8.AppendRune(buf[:n], lr)
 		n = len(buf)
 		buf = buf[:cap(buf)]
 		run++
-		lastSpace = false
+		fl &^= fLastSpace
 	}
 	endB64()
 	if run > res.LongestToken {
@@ -285,27 +309,37 @@ func FoldInto(s string, buf []byte) (Result, []byte) {
 		}
 	}
 	if tokLen == 1 && singles >= 3 {
-		spaced = true
+		fl |= fSpaced
 	}
-	if leetAll || len(leetAt) > 0 {
-		if decodeLeet(buf, leetAt, leetAll) {
+	if fl&fLeetAll != 0 || len(leetAt) > 0 {
+		if decodeLeet(buf, leetAt, fl&fLeetAll != 0) {
 			res.Evasions |= EvasionLeetspeak
 		}
 	}
 	// Texts with other scripts take the slow path, where spacing is checked
 	// on the folded bytes.
-	if spaced || res.Evasions&(EvasionHomoglyph|EvasionInvisible) != 0 {
+	if fl&fSpaced != 0 || res.Evasions&(EvasionHomoglyph|EvasionInvisible) != 0 {
 		if sq, ok := squeezeSpaced(buf); ok {
 			res.Squeezed = sq
 			res.Evasions |= EvasionSpacing
 		}
 	}
+	res.Has = has
 	if len(buf) > 0 {
 		// Share buf's bytes instead of copying them (see FoldInto).
 		res.Text = unsafe.String(&buf[0], len(buf))
 	}
 	return res, buf[:cap(buf)]
 }
+
+// FoldInto's flags.
+const (
+	fLastSpace = 1 << iota // the last byte written is a space (or none was)
+	fSpaced                // four single-letter tokens in a row were seen
+	fLeetAll               // more leet places than leetAt holds
+	fB64Upper              // the base64 run holds an upper-case letter
+	fB64Digit              // the base64 run holds a digit
+)
 
 // lowerRun copies the run of lower-case ASCII letters that starts t (t[0]
 // is one) to d and returns its length.
