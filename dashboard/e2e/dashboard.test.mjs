@@ -178,7 +178,13 @@ describe("dashboard against bin/agentstack", { concurrency: false }, () => {
     const traceId = hex(16);
     const spanId = hex(8);
     const t0 = nowNs() - 2_000n * MS;
-    const attributes = { "gen_ai.system": "openai", "gen_ai.request.model": "gpt-4o-mini", "gen_ai.usage.input_tokens": 40, "gen_ai.usage.output_tokens": 12 };
+    const attributes = {
+      "gen_ai.system": "openai",
+      "gen_ai.request.model": "gpt-4o-mini",
+      "gen_ai.usage.input_tokens": 40,
+      "gen_ai.usage.output_tokens": 12,
+      "session.id": "conv-e2e-events",
+    };
     await sendSpans(h, [span({ traceId, spanId, name: "chat gpt-4o-mini", start: t0, end: t0 + 600n * MS, service: "openai-app", attributes })]);
     const at = (ms) => t0 + BigInt(ms) * MS;
     await sendLogs(
@@ -228,6 +234,13 @@ describe("dashboard against bin/agentstack", { concurrency: false }, () => {
     assert.equal(await logEvents.getByTestId("log-event").count(), 3);
     assert.deepEqual(await logEvents.getByTestId("log-event").locator(".event-head strong").allInnerTexts(), ["gen_ai.system.message", "gen_ai.user.message", "gen_ai.choice"]);
     await screenshot(page, "04b-span-log-events");
+
+    // The Sessions view shows the same conversation for the turn.
+    await page.goto(`${h.apiURL}/sessions/conv-e2e-events`);
+    const turnMsgs = page.getByTestId("turns").getByTestId("chat-message");
+    await turnMsgs.nth(2).waitFor();
+    assert.deepEqual(await turnMsgs.evaluateAll((els) => els.map((e) => e.getAttribute("data-role"))), ["system", "user", "assistant"]);
+    assert.match(await turnMsgs.nth(2).innerText(), /The Gulbenkian and MAAT are open on Mondays\./);
   });
 
   test("an alert arrives live over the WebSocket", async () => {
@@ -423,11 +436,21 @@ describe("dashboard against bin/agentstack", { concurrency: false }, () => {
   });
 
   test("overview, sessions, security and cost pages render the data", async () => {
+    const analytics = [];
+    const onRequest = (req) => {
+      const m = /\/api\/v1\/analytics\/(\w+)/.exec(req.url());
+      if (m) analytics.push(m[1]);
+    };
+    page.on("request", onRequest);
     await page.goto(`${h.apiURL}/`);
     await page.getByTestId("card-traces").waitFor();
     await page.waitForFunction(() => /\d/.test(document.querySelector("[data-testid=card-traces] .card-value")?.textContent ?? ""));
     assert.notEqual((await page.getByTestId("card-traces").locator(".card-value").innerText()).trim(), "0");
     await page.locator(".recharts-surface").first().waitFor();
+    page.off("request", onRequest);
+    // The charts come from one time-series request, not one summary per bucket.
+    assert.equal(analytics.filter((a) => a === "timeseries").length, 1, analytics.join(","));
+    assert.equal(analytics.filter((a) => a === "summary").length, 1, analytics.join(","));
     await screenshot(page, "11-overview");
 
     await page.goto(`${h.apiURL}/sessions`);

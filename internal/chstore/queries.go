@@ -265,3 +265,15 @@ func logCountsOfTrace(projectAttr, projectID, traceID string) query {
 	return query{`SELECT SpanId, toInt64(count()) FROM otel_logs
 		WHERE ResourceAttributes[?] = ? AND TraceId = ? GROUP BY SpanId`, []any{projectAttr, projectID, traceID}}
 }
+
+// timeSeries builds TimeSeries: the roll-up's traces grouped into buckets,
+// with nearest-rank percentiles as in summarize.
+func timeSeries(projectIDs []string, startNs, endNs, bucketNs int64) query {
+	inner, args := rollup(projectIDs, "")
+	args = append([]any{bucketNs}, args...)
+	return query{`SELECT toInt64(t_start - (t_start % ?)) AS bucket, toInt64(count()), toInt64(countIf(t_errors > 0)),
+		toInt64(arrayElement(arraySort(groupArray(t_duration)), toUInt64(greatest(ceil(0.50 * count()), 1)))),
+		toInt64(arrayElement(arraySort(groupArray(t_duration)), toUInt64(greatest(ceil(0.95 * count()), 1)))),
+		toInt64(sum(t_total)), toFloat64(sum(t_cost)), toInt64(sum(t_alerts))
+		FROM (` + inner + `) WHERE t_start >= ? AND t_start <= ? GROUP BY bucket ORDER BY bucket`, append(args, startNs, endNs)}
+}

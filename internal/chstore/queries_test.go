@@ -42,6 +42,7 @@ func allQueries() map[string]query {
 	qs["costSeries"] = costSeries(ps, 1, 2, 3600e9)
 	st, sa := summarize(ps, 1, 2)
 	qs["summarize.traces"], qs["summarize.alerts"] = st, sa
+	qs["timeSeries"] = timeSeries(ps, 1, 2, 3600e9)
 	qs["logsOfTrace"] = logsOfTrace(semconv.ProjectID, hostile, hostile, hostile)
 	qs["logCountsOfTrace"] = logCountsOfTrace(semconv.ProjectID, hostile, hostile)
 	return qs
@@ -83,6 +84,8 @@ func TestProjectArgumentsComeFirstInEachRead(t *testing.T) {
 	assert.Equal(t, []any{"a", "svc", "a", "tool", int64(7), int64(2)}, p.args)
 	cs := costSeries([]string{"a"}, 90*60e9, 5*3600e9, 3600e9)
 	assert.Equal(t, []any{int64(3600e9), "a", int64(3600e9), int64(5 * 3600e9)}, cs.args, "the start's hour counts whole")
+	ts := timeSeries([]string{"a"}, 10, 20, 3600e9)
+	assert.Equal(t, []any{int64(3600e9), "a", int64(10), int64(20)}, ts.args)
 }
 
 func TestSortKeysAreWhitelisted(t *testing.T) {

@@ -403,3 +403,28 @@ func logID(r store.LogRecord) string {
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
+
+// TimeSeries implements tracestore.Reader.
+func (r *Reader) TimeSeries(ctx context.Context, projectIDs []string, startNs, endNs, bucketNs int64) ([]store.TimePoint, error) {
+	if len(projectIDs) == 0 {
+		return []store.TimePoint{}, nil
+	}
+	if bucketNs <= 0 {
+		return nil, errors.New("time series: bucket must be positive")
+	}
+	q := timeSeries(projectIDs, startNs, endNs, bucketNs)
+	rows, err := r.conn.Query(ctx, q.sql, q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading time series: %w", err)
+	}
+	defer rows.Close()
+	out := []store.TimePoint{}
+	for rows.Next() {
+		var p store.TimePoint
+		if err := rows.Scan(&p.BucketNs, &p.TraceCount, &p.ErrorTraces, &p.P50Ns, &p.P95Ns, &p.TotalTokens, &p.CostUSD, &p.AlertCount); err != nil {
+			return nil, fmt.Errorf("reading time point: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

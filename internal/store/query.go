@@ -616,3 +616,87 @@ func (s *Store) Summarize(ctx context.Context, projectIDs []string, startNs, end
 	}
 	return sum, nil
 }
+
+// TimePoint sums up the traces that started in one time bucket.
+type TimePoint struct {
+	BucketNs    int64
+	TraceCount  int64
+	ErrorTraces int64
+	P50Ns       int64
+	P95Ns       int64
+	TotalTokens int64
+	CostUSD     float64
+	AlertCount  int64
+}
+
+// TimeSeries groups the traces that started in [startNs, endNs] into
+// buckets of bucketNs (aligned on the Unix epoch, so days are UTC days)
+// and returns one point per bucket that has traces, in time order. The
+// alert count is the traces' own (alerts raised on their spans); the
+// percentiles are nearest-rank, as in Summarize.
+func (s *Store) TimeSeries(ctx context.Context, projectIDs []string, startNs, endNs, bucketNs int64) ([]TimePoint, error) {
+	if len(projectIDs) == 0 {
+		return []TimePoint{}, nil
+	}
+	if bucketNs <= 0 {
+		return nil, errors.New("time series: bucket must be positive")
+	}
+	in, projectArgs := inClause("project_id", projectIDs)
+	args := append([]any{bucketNs}, projectArgs...)
+	args = append(args, startNs, endNs)
+	cond := in + ` AND start_time_ns >= ? AND start_time_ns <= ?`
+	rows, err := s.r.QueryContext(ctx, `SELECT start_time_ns - (start_time_ns % ?) AS bucket, COUNT(*),
+		COALESCE(SUM(error_count > 0), 0), COALESCE(SUM(total_tokens), 0), COALESCE(SUM(cost_usd), 0),
+		COALESCE(SUM(alert_count), 0)
+		FROM traces WHERE `+cond+` GROUP BY bucket ORDER BY bucket`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading time series: %w", err)
+	}
+	out := []TimePoint{}
+	index := map[int64]int{}
+	for rows.Next() {
+		var p TimePoint
+		if err := rows.Scan(&p.BucketNs, &p.TraceCount, &p.ErrorTraces, &p.TotalTokens, &p.CostUSD, &p.AlertCount); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("reading time point: %w", err)
+		}
+		index[p.BucketNs] = len(out)
+		out = append(out, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading time series: %w", err)
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	// The durations come from the (project, start, duration) index without
+	// touching the rows; the range bounds how many there are.
+	rows, err = s.r.QueryContext(ctx, `SELECT start_time_ns - (start_time_ns % ?), duration_ns FROM traces WHERE `+cond, args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading trace durations: %w", err)
+	}
+	defer rows.Close()
+	durations := make([][]int64, len(out))
+	for rows.Next() {
+		var b, d int64
+		if err := rows.Scan(&b, &d); err != nil {
+			return nil, fmt.Errorf("reading trace durations: %w", err)
+		}
+		if i, ok := index[b]; ok {
+			durations[i] = append(durations[i], d)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading trace durations: %w", err)
+	}
+	for i, ds := range durations {
+		if len(ds) == 0 {
+			continue
+		}
+		slices.Sort(ds)
+		rank := func(p float64) int64 { return ds[max(int(math.Ceil(p*float64(len(ds))))-1, 0)] }
+		out[i].P50Ns, out[i].P95Ns = rank(0.50), rank(0.95)
+	}
+	return out, nil
+}

@@ -27,6 +27,7 @@ type Reader interface {
 	SessionTraces(ctx context.Context, projectIDs []string, sessionID string) ([]store.Trace, error)
 	CostSeries(ctx context.Context, projectIDs []string, startNs, endNs, bucketNs int64) ([]store.CostPoint, error)
 	Summarize(ctx context.Context, projectIDs []string, startNs, endNs int64) (store.Summary, error)
+	TimeSeries(ctx context.Context, projectIDs []string, startNs, endNs, bucketNs int64) ([]store.TimePoint, error)
 }
 
 var _ Reader = (*store.Store)(nil)

@@ -141,3 +141,71 @@ func (a *API) summary(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, out)
 }
+
+type timePointBody struct {
+	Time      time.Time `json:"time"`
+	TimeNs    int64     `json:"time_ns"`
+	Traces    int64     `json:"traces"`
+	Errors    int64     `json:"errors"`
+	ErrorRate float64   `json:"error_rate"`
+	P50Ms     float64   `json:"p50_ms"`
+	P95Ms     float64   `json:"p95_ms"`
+	Tokens    int64     `json:"tokens"`
+	CostUSD   float64   `json:"cost_usd"`
+	Alerts    int64     `json:"alerts"`
+}
+
+type timeSeriesBody struct {
+	Bucket string          `json:"bucket"`
+	Start  time.Time       `json:"start"`
+	End    time.Time       `json:"end"`
+	Points []timePointBody `json:"points"`
+}
+
+// timeSeries answers traces, errors, latency, tokens, cost and alerts per
+// bucket over a range, one point for every bucket (empty ones as zeros),
+// so a chart needs one request.
+func (a *API) timeSeries(w http.ResponseWriter, r *http.Request) {
+	projects, ok := a.scope(w, r)
+	if !ok {
+		return
+	}
+	q := &query{r: r}
+	bucket := q.oneOf("bucket", "hour", "hour", "day")
+	start, end := timeRange(q, 1)
+	size := int64(time.Hour)
+	if bucket == "day" {
+		size = int64(24 * time.Hour)
+	}
+	if q.err == nil && (end-start)/size > maxBuckets {
+		q.fail("bucket", "too many buckets for this range: use a larger bucket or a shorter range")
+	}
+	if q.err != nil {
+		writeError(w, http.StatusBadRequest, codeBadRequest, q.err.Error())
+		return
+	}
+	pts, err := a.opts.Store.TimeSeries(r.Context(), projects, start, end, size)
+	if err != nil {
+		a.internal(w, "reading time series", err)
+		return
+	}
+	first := start - start%size
+	if start < 0 && start%size != 0 {
+		first -= size
+	}
+	out := timeSeriesBody{Bucket: bucket, Start: nsTime(start), End: nsTime(end), Points: make([]timePointBody, 0, (end-first)/size+1)}
+	byBucket := make(map[int64]store.TimePoint, len(pts))
+	for _, p := range pts {
+		byBucket[p.BucketNs] = p
+	}
+	for t := first; t <= end; t += size {
+		p := byBucket[t]
+		b := timePointBody{Time: nsTime(t), TimeNs: t, Traces: p.TraceCount, Errors: p.ErrorTraces,
+			P50Ms: ms(p.P50Ns), P95Ms: ms(p.P95Ns), Tokens: p.TotalTokens, CostUSD: p.CostUSD, Alerts: p.AlertCount}
+		if p.TraceCount > 0 {
+			b.ErrorRate = float64(p.ErrorTraces) / float64(p.TraceCount)
+		}
+		out.Points = append(out.Points, b)
+	}
+	writeJSON(w, http.StatusOK, out)
+}

@@ -423,3 +423,60 @@ func TestErrorsHealthCORSAndUI(t *testing.T) {
 	res = preflight("http://evil.example")
 	assert.Empty(t, res.Header.Get("Access-Control-Allow-Origin"))
 }
+
+func TestTimeSeries(t *testing.T) {
+	e := newEnv(t)
+	tok, _ := e.register("u@example.com")
+	p := e.createProject(tok, "p").Project.ID
+	fixture(e, p)
+	rangeQ := fmt.Sprintf("start=%d&end=%d", base-int64(time.Hour), base+int64(time.Hour))
+
+	r := e.do("GET", "/api/v1/analytics/timeseries?bucket=hour&project_id="+p+"&"+rangeQ, tok, nil)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	var ts timeSeriesBody
+	r.json(t, &ts)
+	assert.Equal(t, "hour", ts.Bucket)
+	require.Len(t, ts.Points, 3, "every bucket of the range, empty ones too")
+	assert.Equal(t, nsTime(base-int64(time.Hour)), ts.Points[0].Time)
+	assert.Equal(t, base-int64(time.Hour), ts.Points[0].TimeNs)
+	assert.Zero(t, ts.Points[0].Traces)
+	assert.Zero(t, ts.Points[2].Traces)
+	pt := ts.Points[1]
+	assert.Equal(t, nsTime(base), pt.Time)
+	assert.Equal(t, int64(3), pt.Traces)
+	assert.Equal(t, int64(1), pt.Errors)
+	assert.InDelta(t, 1.0/3, pt.ErrorRate, 1e-9)
+	assert.Equal(t, 200.0, pt.P50Ms)
+	assert.Equal(t, 1000.0, pt.P95Ms)
+	assert.Equal(t, int64(160), pt.Tokens)
+	assert.InDelta(t, 0.51, pt.CostUSD, 1e-9)
+	assert.Equal(t, int64(1), pt.Alerts)
+
+	// The points agree with the summary of the same range.
+	var sum summaryBody
+	e.do("GET", "/api/v1/analytics/summary?"+rangeQ, tok, nil).json(t, &sum)
+	var traces, errs, tokens int64
+	for _, pt := range ts.Points {
+		traces, errs, tokens = traces+pt.Traces, errs+pt.Errors, tokens+pt.Tokens
+	}
+	assert.Equal(t, sum.TraceCount, traces)
+	assert.Equal(t, sum.ErrorCount, errs)
+	assert.Equal(t, sum.TotalTokens, tokens)
+
+	// Default bucket is the hour; day buckets are UTC days.
+	e.do("GET", "/api/v1/analytics/timeseries?"+rangeQ, tok, nil).json(t, &ts)
+	assert.Equal(t, "hour", ts.Bucket)
+	e.do("GET", "/api/v1/analytics/timeseries?bucket=day&"+rangeQ, tok, nil).json(t, &ts)
+	require.Len(t, ts.Points, 1)
+	assert.Equal(t, nsTime(base).Truncate(24*time.Hour), ts.Points[0].Time)
+	assert.Equal(t, int64(3), ts.Points[0].Traces)
+
+	for _, bad := range []string{
+		"bucket=week&" + rangeQ,
+		"start=" + strconv.FormatInt(base, 10) + "&end=" + strconv.FormatInt(base-1, 10),
+		"bucket=hour&start=1&end=" + strconv.FormatInt(base, 10),
+		"start=yesterday",
+	} {
+		assert.Equal(t, http.StatusBadRequest, e.do("GET", "/api/v1/analytics/timeseries?"+bad, tok, nil).Status, bad)
+	}
+}

@@ -187,6 +187,7 @@ func (a *API) routes() []route {
 		{Route{"GET", "/api/v1/security/alerts", false}, a.listAlerts},
 		{Route{"GET", "/api/v1/analytics/cost", false}, a.costSeries},
 		{Route{"GET", "/api/v1/analytics/summary", false}, a.summary},
+		{Route{"GET", "/api/v1/analytics/timeseries", false}, a.timeSeries},
 
 		// The WebSocket authenticates itself: browsers cannot set headers
 		// on it, so the token comes as ?token= or a subprotocol.

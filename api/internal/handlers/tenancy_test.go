@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -46,6 +47,7 @@ func TestTenancyTwoUsers(t *testing.T) {
 		"/api/v1/security/alerts?project_id=" + pa,
 		"/api/v1/analytics/cost?project_id=" + pa,
 		"/api/v1/analytics/summary?project_id=" + pa,
+		"/api/v1/analytics/timeseries?project_id=" + pa,
 		"/api/v1/traces/" + t1 + "?project_id=" + pa,
 	} {
 		r := e.do("GET", path, tokB, nil)
@@ -85,6 +87,13 @@ func TestTenancyTwoUsers(t *testing.T) {
 	var cost costBody
 	e.do("GET", "/api/v1/analytics/cost?bucket=day&start="+time.Unix(0, base).Add(-time.Hour).Format(time.RFC3339), tokB, nil).json(t, &cost)
 	assert.Empty(t, cost.Series)
+	var ts timeSeriesBody
+	e.do("GET", fmt.Sprintf("/api/v1/analytics/timeseries?start=%d&end=%d", base-int64(time.Hour), base+int64(time.Hour)), tokB, nil).json(t, &ts)
+	require.Len(t, ts.Points, 3)
+	for _, pt := range ts.Points {
+		assert.Zero(t, pt.Traces, "nothing of A in B's series")
+		assert.Zero(t, pt.Alerts)
+	}
 
 	// Live: A's span and alert reach A's socket, never B's; B's own span
 	// reaches B, which proves B's socket was listening.

@@ -1,8 +1,8 @@
 // Server state through TanStack Query.
 
-import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { del, get, post, type Params } from "../lib/api";
-import type { Alert, CostSeries, Page, Project, ProjectWithKey, SessionDetail, Session, Summary, Trace, TraceDetail, SpanDetail } from "../lib/types";
+import type { Alert, CostSeries, Page, Project, ProjectWithKey, SessionDetail, Session, Summary, TimeSeries, Trace, TraceDetail, SpanDetail } from "../lib/types";
 
 export const keys = {
   projects: ["projects"] as const,
@@ -14,6 +14,7 @@ export const keys = {
   alerts: (p: Params) => ["alerts", p] as const,
   cost: (p: Params) => ["cost", p] as const,
   summary: (p: Params) => ["summary", p] as const,
+  timeseries: (p: Params) => ["timeseries", p] as const,
 };
 
 export function useProjects() {
@@ -117,26 +118,12 @@ export function useSummary(params: Params) {
   });
 }
 
-/** Traces, errors and latency over time: one summary per bucket. */
-export function useSummarySeries(projectId: string, buckets: { start: number; end: number }[]) {
-  return useQueries({
-    queries: buckets.map((b) => {
-      const params = { project_id: projectId || undefined, start: new Date(b.start).toISOString(), end: new Date(b.end - 1).toISOString() };
-      return {
-        queryKey: keys.summary(params),
-        queryFn: ({ signal }: { signal: AbortSignal }) => get<Summary>("/analytics/summary", params, signal),
-        staleTime: 60_000,
-      };
-    }),
-    combine: (results) => ({
-      pending: results.some((r) => r.isPending),
-      error: results.find((r) => r.error)?.error ?? null,
-      rows: results.map((r, i) => ({
-        t: buckets[i]!.start,
-        ok: (r.data?.trace_count ?? 0) - (r.data?.error_count ?? 0),
-        errors: r.data?.error_count ?? 0,
-        p95: r.data?.p95_latency_ms ?? 0,
-      })),
-    }),
+/** Traces, errors, latency, tokens, cost and alerts per bucket: one request for the whole range. */
+export function useTimeSeries(params: Params) {
+  return useQuery({
+    queryKey: keys.timeseries(params),
+    queryFn: ({ signal }) => get<TimeSeries>("/analytics/timeseries", params, signal),
+    placeholderData: keepPreviousData,
+    refetchInterval: 30_000,
   });
 }

@@ -210,3 +210,21 @@ describe("mergeChats", () => {
     expect(mergeChats(null, undefined)).toBeNull();
   });
 });
+
+import { lastConversationSpan } from "./chat";
+
+describe("lastConversationSpan", () => {
+  const sp = (id: string, start: number, attributes: Record<string, unknown> = {}, content_events?: number) => ({ id, start_time_ns: start, attributes, content_events });
+  const chatAttrs = { "gen_ai.prompt.0.role": "user", "gen_ai.prompt.0.content": "hi" };
+
+  it("picks the latest span with chat attributes or GenAI log events, whatever the order", () => {
+    const spans = [sp("events", 30, {}, 2), sp("root", 0), sp("attrs", 20, chatAttrs), sp("tool", 40, { "tool.name": "x" })];
+    expect(lastConversationSpan(spans)?.id).toBe("events");
+    expect(lastConversationSpan([sp("attrs", 20, chatAttrs), sp("early-events", 10, {}, 1)])?.id).toBe("attrs");
+  });
+
+  it("is null when no span has a conversation", () => {
+    expect(lastConversationSpan([sp("root", 0), sp("zero", 5, {}, 0)])).toBeNull();
+    expect(lastConversationSpan([])).toBeNull();
+  });
+});

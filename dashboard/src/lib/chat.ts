@@ -384,3 +384,18 @@ function str(v: unknown): string {
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
+
+/**
+ * The span whose conversation stands for a turn: the latest-starting span
+ * that carries chat in its attributes or has GenAI log events (whose
+ * messages are fetched with the span). The last LLM exchange carries the
+ * whole history.
+ */
+export function lastConversationSpan<S extends { start_time_ns: number; attributes: Attributes; content_events?: number }>(spans: readonly S[]): S | null {
+  let best: S | null = null;
+  for (const s of spans) {
+    if (best && s.start_time_ns < best.start_time_ns) continue;
+    if ((s.content_events ?? 0) > 0 || extractChat(s.attributes)) best = s;
+  }
+  return best;
+}

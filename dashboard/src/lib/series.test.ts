@@ -35,20 +35,20 @@ describe("byModel", () => {
   });
 });
 
-import { summaryBuckets } from "./series";
+import { traceRows } from "./series";
+import type { TimePoint } from "./types";
 
-describe("summaryBuckets", () => {
-  it("covers the range with at most 30 whole-step buckets", () => {
-    const end = Date.parse("2026-11-26T15:00:00Z");
-    const day = summaryBuckets(end - 86_400_000, end);
-    expect(day).toHaveLength(24);
-    expect(day[0]!.start).toBe(end - 86_400_000);
-    expect(day[23]!.end).toBe(end);
-    expect(summaryBuckets(end - 7 * 86_400_000, end)).toHaveLength(28); // 6-hour buckets
-    expect(summaryBuckets(end - 15 * 60_000, end)).toHaveLength(15);
-    expect(summaryBuckets(end - 30 * 86_400_000, end)).toHaveLength(30);
-    const odd = summaryBuckets(end - 86_400_000 + 25 * 60_000, end + 25 * 60_000);
-    expect(odd[0]!.start).toBe(end - 86_400_000 + 3_600_000);
-    expect(odd[odd.length - 1]!.end).toBe(end + 3_600_000);
+describe("traceRows", () => {
+  const tp = (iso: string, traces: number, errors: number, p95: number): TimePoint => {
+    const ms = Date.parse(iso);
+    return { time: iso, time_ns: ms * 1e6, traces, errors, error_rate: traces ? errors / traces : 0, p50_ms: p95 / 2, p95_ms: p95, tokens: 0, cost_usd: 0, alerts: 0 };
+  };
+  it("splits traces into ok and failed per bucket, in time order", () => {
+    const rows = traceRows([tp("2026-11-26T15:00:00Z", 4, 1, 900), tp("2026-11-26T14:00:00Z", 0, 0, 0)]);
+    expect(rows).toEqual([
+      { t: Date.parse("2026-11-26T14:00:00Z"), ok: 0, errors: 0, p95: 0 },
+      { t: Date.parse("2026-11-26T15:00:00Z"), ok: 3, errors: 1, p95: 900 },
+    ]);
+    expect(traceRows([])).toEqual([]);
   });
 });

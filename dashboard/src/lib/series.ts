@@ -1,7 +1,7 @@
 // Pivots the API's cost series (one point per bucket and model) into chart
 // rows, filling empty buckets so time is continuous.
 
-import type { CostPoint } from "./types";
+import type { CostPoint, TimePoint } from "./types";
 
 export interface SeriesRow {
   t: number;
@@ -56,14 +56,9 @@ export function byModel(points: CostPoint[]): ModelTotal[] {
 
 export const PALETTE = ["#6d8cff", "#a78bfa", "#34d399", "#fbbf24", "#f472b6", "#22d3ee", "#fb923c", "#94a3b8"];
 
-/** Buckets for trace charts built from one summary per bucket: at most 30 calls, the last one holding endMs. */
-export function summaryBuckets(startMs: number, endMs: number): { start: number; end: number }[] {
-  const span = endMs - startMs;
-  const steps = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000, 12 * 3_600_000, 86_400_000, 7 * 86_400_000];
-  const step = steps.find((s) => span / s <= 30) ?? Math.ceil(span / 30);
-  const out: { start: number; end: number }[] = [];
-  // Aligned to whole steps (in UTC), like the cost series' hour and day buckets.
-  const last = Math.ceil(endMs / step) * step;
-  for (let t = last - Math.ceil(span / step) * step; t < last; t += step) out.push({ start: t, end: t + step });
-  return out;
+/** One chart row per time-series point: traces split into ok and failed, and the bucket's p95 latency. */
+export function traceRows(points: TimePoint[]): { t: number; ok: number; errors: number; p95: number }[] {
+  return points
+    .map((p) => ({ t: Math.floor(p.time_ns / 1e6), ok: Math.max(p.traces - p.errors, 0), errors: p.errors, p95: p.p95_ms }))
+    .sort((a, b) => a.t - b.t);
 }

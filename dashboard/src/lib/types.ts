@@ -197,6 +197,26 @@ export interface Summary {
   alert_count: number;
 }
 
+export interface TimePoint {
+  time: string;
+  time_ns: number;
+  traces: number;
+  errors: number;
+  error_rate: number;
+  p50_ms: number;
+  p95_ms: number;
+  tokens: number;
+  cost_usd: number;
+  alerts: number;
+}
+
+export interface TimeSeries {
+  bucket: "hour" | "day";
+  start: string;
+  end: string;
+  points: TimePoint[];
+}
+
 export type LiveMessage =
   | { type: "span"; data: Span }
   | { type: "alert"; data: Alert }

@@ -1,8 +1,8 @@
 import { useMemo } from "react";
 import { Link } from "react-router";
-import { useAlerts, useCost, useSummary, useSummarySeries, useTraces } from "../hooks/queries";
+import { useAlerts, useCost, useSummary, useTimeSeries, useTraces } from "../hooks/queries";
 import { formatCost, formatDuration, formatPercent, formatRelative, formatCount } from "../lib/format";
-import { pivotCost, summaryBuckets } from "../lib/series";
+import { pivotCost, traceRows } from "../lib/series";
 import { rangeBounds, useProjectId, useProjectLink, useQueryState } from "../lib/urlstate";
 import { Card, SeverityBadge } from "../components/Badges";
 import { CostChart, CountChart, LatencyChart, TracesChart } from "../components/Charts";
@@ -24,9 +24,8 @@ export function OverviewPage() {
   const errors = useTraces({ project_id: project || undefined, start, status: "error", page_size: 5 });
   const alerts = useAlerts({ project_id: project || undefined, start, end, page_size: 5 });
   const anyTrace = useTraces({ project_id: project || undefined, page_size: 1 });
-  const buckets = useMemo(() => summaryBuckets(Date.parse(start), Date.parse(end)), [start, end]);
-  const traceSeries = useSummarySeries(project, buckets);
-  const traceBucketMs = buckets.length ? buckets[0]!.end - buckets[0]!.start : bucketMs;
+  const timeseries = useTimeSeries({ ...base, bucket });
+  const traceSeries = useMemo(() => traceRows(timeseries.data?.points ?? []), [timeseries.data]);
   const series = useMemo(() => pivotCost(cost.data?.series ?? [], Date.parse(start), Date.parse(end), bucketMs), [cost.data, start, end, bucketMs]);
 
   const s = summary.data;
@@ -56,9 +55,9 @@ export function OverviewPage() {
           <div className="grid2">
             <section className="panel">
               <h2>Traces over time</h2>
-              {traceSeries.error ? <ErrorBox error={traceSeries.error} /> : traceSeries.pending ? <Skeleton rows={4} /> : <TracesChart rows={traceSeries.rows} bucketMs={traceBucketMs} />}
+              {timeseries.isError ? <ErrorBox error={timeseries.error} retry={() => timeseries.refetch()} /> : timeseries.data ? <TracesChart rows={traceSeries} bucketMs={bucketMs} /> : <Skeleton rows={4} />}
               <h2>p95 latency over time</h2>
-              {traceSeries.pending ? <Skeleton rows={3} /> : <LatencyChart rows={traceSeries.rows} bucketMs={traceBucketMs} />}
+              {timeseries.data ? <LatencyChart rows={traceSeries} bucketMs={bucketMs} /> : <Skeleton rows={3} />}
             </section>
             <section className="panel">
               <h2>Cost over time</h2>

@@ -2,9 +2,10 @@ import { useMemo, useState } from "react";
 import { Link, useParams } from "react-router";
 import { useSession, useTrace } from "../hooks/queries";
 import { ApiError } from "../lib/api";
-import { extractChat, type Chat } from "../lib/chat";
+import { lastConversationSpan } from "../lib/chat";
+import { useSpanConversation } from "../hooks/useSpanConversation";
 import { formatCost, formatDuration, formatTime, formatTokens } from "../lib/format";
-import type { Trace } from "../lib/types";
+import type { Span, Trace } from "../lib/types";
 import { useProjectLink } from "../lib/urlstate";
 import { StatusBadge } from "../components/Badges";
 import { ChatView } from "../components/ChatView";
@@ -88,21 +89,28 @@ function Turn({ n, trace, defaultOpen }: { n: number; trace: Trace; defaultOpen:
   );
 }
 
-/** The conversation of a turn: the messages of its LLM spans, in order. */
+/**
+ * The conversation of a turn: the last LLM exchange of the turn (it carries
+ * the whole history), from its attributes and, when the span has GenAI log
+ * events, from those.
+ */
 function TurnConversation({ traceId }: { traceId: string }) {
   const t = useTrace(traceId);
-  const chats = useMemo(() => {
-    const out: { spanId: string; chat: Chat }[] = [];
-    for (const s of [...(t.data?.spans ?? [])].sort((a, b) => a.start_time_ns - b.start_time_ns)) {
-      const c = extractChat(s.attributes);
-      if (c) out.push({ spanId: s.span_id, chat: c });
-    }
-    return out;
-  }, [t.data]);
+  const span = useMemo(() => lastConversationSpan(t.data?.spans ?? []), [t.data]);
   if (t.isLoading) return <Loading />;
   if (t.isError) return <ErrorBox error={t.error} />;
-  if (!chats.length) return <p className="muted small">No chat messages recorded in this turn.</p>;
-  // Show the last LLM exchange of the turn: it carries the whole history.
-  const last = chats[chats.length - 1]!;
-  return <ChatView chat={last.chat} />;
+  if (!span) return <NoChat />;
+  return <SpanChat key={span.span_id} span={span} />;
+}
+
+function NoChat() {
+  return <p className="muted small">No chat messages recorded in this turn.</p>;
+}
+
+function SpanChat({ span }: { span: Span }) {
+  const c = useSpanConversation(span);
+  if (c.loading) return <Loading />;
+  if (c.error && !c.chat) return <ErrorBox error={c.error} />;
+  if (!c.chat) return <NoChat />;
+  return <ChatView chat={c.chat} />;
 }

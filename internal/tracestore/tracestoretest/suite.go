@@ -46,6 +46,7 @@ func Run(t *testing.T, open Open) {
 	t.Run("Sessions", s.sessions)
 	t.Run("CostSeries", s.costSeries)
 	t.Run("Summarize", s.summarize)
+	t.Run("TimeSeries", s.timeSeries)
 	t.Run("HostileValuesAreData", s.hostile)
 }
 
@@ -444,6 +445,50 @@ func (s suite) summarize(t *testing.T) {
 	sum, err = s.r.Summarize(ctx, nil, s.t0, s.t0+3*hour)
 	require.NoError(t, err)
 	assert.Equal(t, store.Summary{}, sum)
+}
+
+func (s suite) timeSeries(t *testing.T) {
+	ctx := context.Background()
+	pts, err := s.r.TimeSeries(ctx, []string{ProjectA}, s.t0, s.t0+3*hour, hour)
+	require.NoError(t, err)
+	require.Len(t, pts, 3, "one point per hour that has traces")
+	var traces, errs, tokens, alerts int64
+	var cost float64
+	for i, p := range pts {
+		assert.Equal(t, s.t0+int64(i)*hour, p.BucketNs, "in time order, on whole hours")
+		assert.Equal(t, int64(1), p.TraceCount)
+		assert.Equal(t, p.P50Ns, p.P95Ns, "one trace per bucket")
+		traces, errs, tokens, alerts, cost = traces+p.TraceCount, errs+p.ErrorTraces, tokens+p.TotalTokens, alerts+p.AlertCount, cost+p.CostUSD
+	}
+	assert.Equal(t, []int64{3 * sec, sec, 10 * sec}, []int64{pts[0].P50Ns, pts[1].P50Ns, pts[2].P50Ns})
+	assert.Equal(t, int64(1), pts[0].ErrorTraces)
+	assert.Equal(t, int64(1), pts[0].AlertCount)
+	sum, err := s.r.Summarize(ctx, []string{ProjectA}, s.t0, s.t0+3*hour)
+	require.NoError(t, err)
+	assert.Equal(t, sum.TraceCount, traces)
+	assert.Equal(t, sum.ErrorTraces, errs)
+	assert.Equal(t, sum.TotalTokens, tokens)
+	assert.Equal(t, sum.AlertCount, alerts)
+	assert.InDelta(t, sum.CostUSD, cost, 1e-12)
+
+	pts, err = s.r.TimeSeries(ctx, []string{ProjectA}, s.t0, s.t0+3*hour, 24*hour)
+	require.NoError(t, err)
+	require.NotEmpty(t, pts)
+	traces = 0
+	for _, p := range pts {
+		assert.Zero(t, p.BucketNs%(24*hour), "day buckets are UTC days")
+		traces += p.TraceCount
+	}
+	assert.Equal(t, int64(3), traces)
+
+	pts, err = s.r.TimeSeries(ctx, nil, s.t0, s.t0+3*hour, hour)
+	require.NoError(t, err)
+	assert.Empty(t, pts)
+	pts, err = s.r.TimeSeries(ctx, []string{Hostile}, s.t0, s.t0+3*hour, hour)
+	require.NoError(t, err)
+	assert.Empty(t, pts)
+	_, err = s.r.TimeSeries(ctx, []string{ProjectA}, s.t0, s.t0+3*hour, 0)
+	assert.Error(t, err, "a zero bucket is refused")
 }
 
 func (s suite) hostile(t *testing.T) {
