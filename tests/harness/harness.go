@@ -16,6 +16,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -47,15 +49,33 @@ func Binary(tb testing.TB) string {
 	return bin
 }
 
+// Ports are handed out from a block of the non-ephemeral range chosen by
+// process id, one after the other and never twice in a process: test
+// packages run in parallel, and two processes asking the kernel for a free
+// port (port 0) can be given the same one between its release and its use.
+const (
+	portRangeStart = 10000
+	portRangeSize  = 22000 // below Linux's ephemeral range (32768+)
+	portBlock      = 200
+)
+
+var nextPort atomic.Int64 // offset in this process's block
+
 // FreePort returns a loopback port that was free a moment ago.
 func FreePort(tb testing.TB) int {
 	tb.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
+	base := portRangeStart + (os.Getpid()%(portRangeSize/portBlock))*portBlock
+	for i := 0; i < portRangeSize; i++ {
+		port := portRangeStart + (base-portRangeStart+int(nextPort.Add(1)))%portRangeSize
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		return port
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	tb.Fatal("no free loopback port")
+	return 0
 }
 
 // LeakOptions are the goroutines that legitimately outlive a test of a
@@ -120,7 +140,25 @@ func Start(tb testing.TB, opts Options) *Collector {
 	return c
 }
 
+// start launches the binary, trying fresh ports when one it was given was
+// taken by another process in the meantime.
 func (c *Collector) start() {
+	c.tb.Helper()
+	for attempt := 1; ; attempt++ {
+		err := c.startOnce()
+		if err == nil {
+			return
+		}
+		c.Kill() // a process that never became ready must not outlive the test
+		if attempt < 5 && strings.Contains(c.Log(), "address already in use") {
+			c.tb.Logf("a port was taken by another process; starting again on other ports")
+			continue
+		}
+		c.tb.Fatal(err)
+	}
+}
+
+func (c *Collector) startOnce() error {
 	tb := c.tb
 	tb.Helper()
 	c.HTTPAddr = fmt.Sprintf("127.0.0.1:%d", FreePort(tb))
@@ -134,7 +172,7 @@ func (c *Collector) start() {
 	c.LogPath = filepath.Join(c.DataDir, fmt.Sprintf("collector-%d.log", time.Now().UnixNano()))
 	logFile, err := os.Create(c.LogPath)
 	if err != nil {
-		tb.Fatal(err)
+		return err
 	}
 	cmd := exec.Command(Binary(tb), "--config", c.opts.Config)
 	cmd.Env = append(os.Environ(),
@@ -150,7 +188,7 @@ func (c *Collector) start() {
 	cmd.Env = append(cmd.Env, c.opts.Env...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
-		tb.Fatalf("starting %s: %v", cmd.Path, err)
+		return fmt.Errorf("starting %s: %w", cmd.Path, err)
 	}
 	c.cmd = cmd
 	done := make(chan struct{})
@@ -165,7 +203,8 @@ func (c *Collector) start() {
 	for time.Now().Before(deadline) {
 		select {
 		case <-c.done:
-			tb.Fatalf("the collector exited during start-up; its log:\n%s", c.Log())
+			c.cmd = nil
+			return fmt.Errorf("the collector exited during start-up; its log:\n%s", c.Log())
 		default:
 		}
 		path := c.opts.ReadyPath
@@ -180,12 +219,12 @@ func (c *Collector) start() {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK || (c.opts.ReadyPath != "" && !c.opts.ReadyOnAPI) {
-				return
+				return nil
 			}
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	tb.Fatalf("the collector was not ready within 30s; its log:\n%s", c.Log())
+	return fmt.Errorf("the collector was not ready within 30s; its log:\n%s", c.Log())
 }
 
 // URL is the base URL of the HTTP receiver.
