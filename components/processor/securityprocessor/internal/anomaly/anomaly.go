@@ -181,8 +181,12 @@ func (d *Detector) Len() int {
 // Observe tests o against its series and then folds it in. It returns the
 // outliers found, including an error burst for the project.
 func (d *Detector) Observe(o Observation, out []Outlier) []Outlier {
-	key := o.Project + "\x00" + o.Name
-	sh := &d.shards[maphash.String(d.seed, key)%shards]
+	// The series key is project NUL name, built on the stack: a known
+	// series is found without allocating it (maphash.Bytes hashes as
+	// maphash.String of the same bytes).
+	var keyBuf [128]byte
+	key := append(append(append(keyBuf[:0], o.Project...), 0), o.Name...)
+	sh := &d.shards[maphash.Bytes(d.seed, key)%shards]
 	sh.mu.Lock()
 	s := sh.series(key, d.cfg.MaxSeries/shards)
 	for m := Metric(0); m < numMetrics; m++ {
@@ -214,8 +218,8 @@ func (d *Detector) Observe(o Observation, out []Outlier) []Outlier {
 	return out
 }
 
-func (sh *shard) series(key string, capacity int) *series {
-	if el, ok := sh.items[key]; ok {
+func (sh *shard) series(key []byte, capacity int) *series {
+	if el, ok := sh.items[string(key)]; ok {
 		sh.lru.MoveToFront(el)
 		return el.Value.(*series)
 	}
@@ -224,8 +228,8 @@ func (sh *shard) series(key string, capacity int) *series {
 		sh.lru.Remove(old)
 		delete(sh.items, old.Value.(*series).key)
 	}
-	s := &series{key: key}
-	sh.items[key] = sh.lru.PushFront(s)
+	s := &series{key: string(key)}
+	sh.items[s.key] = sh.lru.PushFront(s)
 	return s
 }
 

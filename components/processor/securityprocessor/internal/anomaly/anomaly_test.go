@@ -3,6 +3,7 @@ package anomaly
 import (
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -157,4 +158,24 @@ func TestConcurrentObserve(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Equal(t, 100, d.Len())
+}
+
+// TestSeriesKeyed: a series is found by project and name together, with
+// keys longer than the stack buffer too, and a known one costs no allocation.
+func TestSeriesKeyed(t *testing.T) {
+	d := New(cfg())
+	long := strings.Repeat("n", 300)
+	for i := range 20 {
+		for _, p := range [][2]string{{"p", "ab"}, {"pa", "b"}, {"p", long}, {long, "p"}} {
+			d.Observe(obs(p[0], p[1], 100+float64(i%3)), nil)
+		}
+	}
+	assert.Equal(t, 4, d.Len())
+	for _, p := range [][2]string{{"p", "ab"}, {"pa", "b"}, {"p", long}, {long, "p"}} {
+		out := d.Observe(obs(p[0], p[1], 1000), nil)
+		require.Len(t, out, 1, "%q", p)
+		assert.Equal(t, 20, out[0].Count, "%q", p)
+	}
+	o := obs("p", "ab", 101)
+	assert.Zero(t, testing.AllocsPerRun(100, func() { d.Observe(o, nil) }))
 }

@@ -308,8 +308,8 @@ func (e *Engine) Injection(text string, src Source) (Finding, bool) {
 
 // InjectionScore returns the raw evidence, for reports that sweep thresholds.
 func (e *Engine) InjectionScore(text string, src Source) InjectionHit {
-	bp := foldBufs.Get().(*[]byte)
-	folded, buf := normalize.FoldInto(text, *bp)
+	sc := scratches.Get().(*scratch)
+	folded, buf := normalize.FoldInto(text, sc.fold)
 	var payloads []normalize.Result
 	if folded.Encoded {
 		for _, p := range normalize.Base64Payloads(text, 16, 4) {
@@ -317,25 +317,39 @@ func (e *Engine) InjectionScore(text string, src Source) InjectionHit {
 		}
 	}
 	indirect := src == SourceToolOutput || src == SourceRetrieval
-	hit := e.injection.score(folded, payloads, indirect, e.disabled)
+	hit, hits := e.injection.scoreWith(folded, payloads, indirect, e.disabled, sc.hits[:0])
 	// The match may point into the pooled buffer: copy it before the
 	// buffer goes back.
 	hit.match = strings.Clone(hit.match)
 	if cap(buf) <= maxPooledFold {
-		*bp = buf
+		sc.fold = buf
 	}
-	foldBufs.Put(bp)
+	if cap(hits) <= maxPooledHits {
+		sc.hits = hits
+	}
+	scratches.Put(sc)
 	if e.allowed(hit.match) {
 		return InjectionHit{}
 	}
 	return hit
 }
 
-// foldBufs holds the buffers texts are folded into, so that scanning a text
-// does not allocate one; buffers above maxPooledFold bytes are not kept.
-var foldBufs = sync.Pool{New: func() any { return new([]byte) }}
+// scratch is what scoring a text for injection works in: the buffer the
+// text is folded into and the anchor hits' list.
+type scratch struct {
+	fold []byte
+	hits []anchorHit
+}
 
-const maxPooledFold = 1 << 17
+// scratches holds scratch space, so that scanning a text neither allocates
+// nor zeroes it; buffers above maxPooledFold bytes and hit lists above
+// maxPooledHits are not kept.
+var scratches = sync.Pool{New: func() any { return &scratch{hits: make([]anchorHit, 0, 128)} }}
+
+const (
+	maxPooledFold = 1 << 17
+	maxPooledHits = 1 << 12
+)
 
 // Score is the injection score of a hit.
 func (h InjectionHit) Score() int { return h.score }
@@ -407,6 +421,9 @@ func (e *Engine) scanSecretsWith(text string, emit func(string, int, int), ns *n
 		}
 	}
 	const ones, high7, high = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	// numberAt's scratch space, zeroed once per text rather than per number.
+	var groupBuf [8]numGroup
+	var digitBuf [24]byte
 	var prevAlnum uint64 // high bit of the first byte set when the previous word ended in one
 	for base := 0; base < len(text); base += 8 {
 		var x uint64
@@ -433,8 +450,6 @@ func (e *Engine) scanSecretsWith(text string, emit func(string, int, int), ns *n
 				if p < ns.i || p >= len(text) {
 					continue
 				}
-				var groupBuf [8]numGroup
-				var digitBuf [24]byte
 				ns.i, _, _ = numberAt(text, p, ns.emit, groupBuf[:0], digitBuf[:0])
 			}
 		}
@@ -443,14 +458,14 @@ func (e *Engine) scanSecretsWith(text string, emit func(string, int, int), ns *n
 		for starts != 0 {
 			i := base + bits.TrailingZeros64(starts)/8
 			starts &= starts - 1
-			// Every literal and keyword is three bytes or longer.
-			if i+2 >= len(text) {
-				break
-			}
 			var w uint32
 			if i+4 <= len(text) {
 				w = load32(text, i)
 			} else {
+				// Every literal and keyword is three bytes or longer.
+				if i+2 >= len(text) {
+					break
+				}
 				w = uint32(text[i]) | uint32(text[i+1])<<8 | uint32(text[i+2])<<16
 			}
 			if h := startHash24(w); e.startHashes[h/64]&(1<<(h%64)) == 0 {

@@ -257,9 +257,11 @@ type injectionIndex struct {
 	// third byte: two-letter anchors are whole words, so they can only
 	// match when no letter follows, and longer ones are indexed by three.
 	letterSlot []uint16
-	// slowStart marks the first bytes that presentAt handles: one-byte
-	// anchors and the quotes and brackets it looks past.
+	// slowStart marks the first bytes that present does not look up
+	// straight away: one-byte anchors and the quotes and brackets presentAt
+	// looks past (marked in lookPast as well).
 	slowStart [256]bool
+	lookPast  [256]bool
 }
 
 // signalSet is a set of signal indexes.
@@ -404,6 +406,7 @@ func newInjectionIndex() *injectionIndex {
 	}
 	for _, c := range []byte("\"'(*`[") {
 		ix.slowStart[c] = true
+		ix.lookPast[c] = true
 	}
 	return ix
 }
@@ -428,6 +431,7 @@ func (ix *injectionIndex) present(t string, hits []anchorHit) (anchorSet, []anch
 	// bytes at a time.
 	hits = ix.presentAt(t, 0, &set, hits)
 	const ones, high7 = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f
+	letterSlot, cands := ix.letterSlot, ix.cands
 	for base := 0; base < len(t); base += 8 {
 		var x uint64
 		if base+8 <= len(t) {
@@ -443,34 +447,35 @@ func (ix *injectionIndex) present(t string, hits []anchorHit) (anchorSet, []anch
 		for sp != 0 {
 			p := base + bits.TrailingZeros64(sp)/8 + 1
 			sp &= sp - 1
-			if p+1 >= len(t) {
+			if p+8 > len(t) {
+				// Near the end, where presentAt pads the last bytes.
 				if p < len(t) {
 					hits = ix.presentAt(t, p, &set, hits)
 				}
 				continue
 			}
-			if ix.slowStart[t[p]] {
-				// A quote, a bracket or a one-byte anchor.
-				hits = ix.presentAt(t, p, &set, hits)
-				continue
-			}
-			// What presentAt does for any other first byte, inline.
-			var w uint64
-			if p+8 <= len(t) {
-				w = load64(t, p)
-			} else {
-				for m := len(t) - 1; m >= p; m-- {
-					w = w<<8 | uint64(t[m])
+			if c := t[p]; ix.slowStart[c] {
+				if ix.lookPast[c] {
+					// A quote or a bracket.
+					hits = ix.presentAt(t, p, &set, hits)
+					continue
+				}
+				// A one-byte anchor, recorded first as presentAt does.
+				for _, id := range ix.short[c] {
+					set.set(id)
+					hits = append(hits, anchorHit{id: id, pos: p})
 				}
 			}
+			// What presentAt does for any other first byte, inline.
+			w := load64(t, p)
 			var q uint16
 			if c0, c1 := byte(w), byte(w>>8); c0-'a' < 26 && c1-'a' < 26 {
-				q = ix.letterSlot[(int(c0-'a')*26+int(c1-'a'))*28+int(thirdClass[byte(w>>16)])]
+				q = letterSlot[(int(c0-'a')*26+int(c1-'a'))*28+int(thirdClass[byte(w>>16)])]
 			} else {
 				q = ix.slotOf(w)
 			}
 			if q != 0 {
-				cs := ix.cands[q-1]
+				cs := cands[q-1]
 				for k := range cs {
 					c := &cs[k]
 					if w&c.mask != c.head || (len(c.a) > 8 && !strings.HasPrefix(t[p:], c.a)) ||
@@ -597,9 +602,8 @@ func (s *signal) match(t string, has [2]uint64, set anchorSet, hits []anchorHit)
 		}
 		return ""
 	}
-	if !s.startMask.intersects(set) {
-		return ""
-	}
+	// No test of startMask against set: without one of the start words in
+	// set no hit below has one, and score only tries signals with one.
 	for _, m := range s.needMasks {
 		if !m.intersects(set) {
 			return ""
@@ -650,11 +654,17 @@ type InjectionHit struct {
 }
 
 func (ix *injectionIndex) score(folded normalize.Result, payloads []normalize.Result, indirect bool, disabled map[string]bool) InjectionHit {
+	var hitsBuf [128]anchorHit
+	hit, _ := ix.scoreWith(folded, payloads, indirect, disabled, hitsBuf[:0])
+	return hit
+}
+
+// scoreWith is score keeping the anchor hits in hits' storage (an empty
+// slice); it returns that storage, grown if it had to be, for reuse.
+func (ix *injectionIndex) scoreWith(folded normalize.Result, payloads []normalize.Result, indirect bool, disabled map[string]bool, hits []anchorHit) (InjectionHit, []anchorHit) {
 	var hit InjectionHit
 	var seenBuf [8]*regexp.Regexp
 	seen := seenBuf[:0]
-	var hitsBuf [128]anchorHit
-	hits := hitsBuf[:0]
 	keep := 1.0
 	consider := func(s *signal, m string, ev normalize.Evasion) {
 		if disabled[s.rule] {
@@ -723,7 +733,7 @@ func (ix *injectionIndex) score(folded normalize.Result, payloads []normalize.Re
 		run(p, normalize.EvasionBase64)
 	}
 	hit.score = int(math.Round(100 * (1 - keep)))
-	return hit
+	return hit, hits
 }
 
 // embeddedFirstWords are the words embeddedRequestRe can start with; the

@@ -226,6 +226,18 @@ func numberAt(s string, i int, emit func(rule string, start, end int), groups []
 	if end < len(s) && (isLetter(s[end]) || s[end] == '_') {
 		return end, groups, digits
 	}
+	// classifyNumber finds nothing in fewer than seven digits (a phone
+	// number has seven or more, an SSN nine, a card twelve) unless they
+	// are four groups (an IPv4 address): most numbers in text stop here.
+	if len(groups) != 4 {
+		n := 0
+		for _, g := range groups {
+			n += g.end - g.start
+		}
+		if n < 7 {
+			return end, groups, digits
+		}
+	}
 	digits = digits[:0]
 	for _, g := range groups {
 		digits = append(digits, s[g.start:g.end]...)

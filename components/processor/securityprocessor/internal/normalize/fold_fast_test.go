@@ -19,11 +19,16 @@ func foldInputs() []string {
 		"i g n o r e", "i.g.n.o.r.e previous", "a b c", "x y z w", "aGVsbG8gd29ybGQgdGhpcyBpcyBhIHRlc3Q=",
 		"line one\nline two\r\nline three\n", "  leading and trailing  ", "March 3rd, KB-1042", benchText,
 		"résumé naïve café", "don’t “say”", "\u0130stanbul", "Ⱥⱥ", "𝐢𝐠𝐧𝐨𝐫𝐞",
+		// Runs of lower-case words joined by single spaces, taken by
+		// lowerWords: single letters, long words, and where they stop.
+		"a b c d e f", "ab c d e f g", "Ab c d e", "a b c d", "x a b c", "the quick brown fox jumps over the lazy dog",
+		"one two  three four", "one two\nthree four", "abc de f g h i j k l", "thisisaverylongwordindeed and more",
+		"word word2 word", "word A word", "a b c D e f g h", "ǅ a b c d",
 	}
 	frags := []string{"a", "b", "z", "A", "Z", "ignore", "previous", "INSTRUCTIONS", " ", "  ", "\n", "\t", ".", "-", "_", "+", "/", "*", "|", "~",
 		"0", "1", "3", "4", "5", "7", "$", "!", "2", "9", ",", ":", "'", "\"", "(", ")", "[", "é", "о", "\u200b", "\u0307", "ｉ", "—", "…",
 		"abcdefgh", "QWxhZGRpbjpvcGVuIHNlc2FtZQ", "x",
-		"＜", "！", "［", "\u212a", "<", "|", "im_"}
+		"＜", "！", "［", "\u212a", "<", "|", "im_", "a b c ", "ab cd ", "abcdefghij klm "}
 	r := rand.New(rand.NewPCG(7, 11))
 	for i := 0; i < 20000; i++ {
 		var b strings.Builder

@@ -134,56 +134,65 @@ func FoldInto(s string, buf []byte) (Result, []byte) {
 		c := s[i]
 		if c-'a' < 26 && n < len(buf) {
 			// The common case: a run of lower-case letters is copied as it
-			// is. Its length is found eight bytes at a time (so that the
-			// end of a word costs no mispredicted branch), and a single
-			// space followed by the next such run stays in this loop.
-			for {
-				var k int
-				if i+8 <= len(s) && n+8 <= len(buf) {
-					// Most words fit in eight bytes: the first step of
-					// lowerRun, inline.
-					w := s[i : i+8]
-					x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-						uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-					binary.LittleEndian.PutUint64(buf[n:n+8], x)
-					x7 := x & 0x7f7f7f7f7f7f7f7f
-					lower := (x7 + (0x80-'a')*0x0101010101010101) &^ (x7 + (0x7f-'z')*0x0101010101010101) &^ x & 0x8080808080808080
-					k = bits.TrailingZeros64(^lower&0x8080808080808080) / 8
-					if k == 8 {
-						k += lowerRun(s[i+8:], buf[n+8:])
-					}
-				} else {
-					k = lowerRun(s[i:], buf[n:])
+			// is, eight bytes at a time. When a single space and the next
+			// such run follow, lowerWords takes the words from there on,
+			// with only the state they can change.
+			var k int
+			if i+8 <= len(s) && n+8 <= len(buf) {
+				// Most words fit in eight bytes: the first step of lowerRun,
+				// inline, so that the end of a word costs no mispredicted branch.
+				w := s[i : i+8]
+				x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+					uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+				binary.LittleEndian.PutUint64(buf[n:n+8], x)
+				x7 := x & 0x7f7f7f7f7f7f7f7f
+				lower := (x7 + (0x80-'a')*0x0101010101010101) &^ (x7 + (0x7f-'z')*0x0101010101010101) &^ x & 0x8080808080808080
+				k = bits.TrailingZeros64(^lower&0x8080808080808080) / 8
+				if k == 8 {
+					k += lowerRun(s[i+8:], buf[n+8:])
 				}
-				n += k
-				i += k
-				tokLen += k
-				run += k
-				b64 += k
-				fl &^= fLastSpace
-				// A single space and the next lower-case word, as the byte
-				// loop below would take them, without leaving this loop.
-				if i+1 >= len(s) || s[i] != ' ' || s[i+1]-'a' >= 26 || n+1 >= len(buf) {
-					break
-				}
-				if run > res.LongestToken {
-					res.LongestToken = run
-				}
-				if tokLen == 1 {
-					singles++
-					if singles >= 4 {
-						fl |= fSpaced
-					}
-				} else if tokLen > 1 {
-					singles = 0
-				}
-				tokLen = 0
-				endB64()
-				run = 0
-				buf[n] = ' '
-				n++
-				i++
+			} else {
+				k = lowerRun(s[i:], buf[n:])
 			}
+			n += k
+			i += k
+			tokLen += k
+			run += k
+			b64 += k
+			fl &^= fLastSpace
+			if i+1 >= len(s) || s[i] != ' ' || s[i+1]-'a' >= 26 || n+1 >= len(buf) {
+				continue
+			}
+			// The space, as the byte loop below would take it.
+			if run > res.LongestToken {
+				res.LongestToken = run
+			}
+			if tokLen == 1 {
+				singles++
+				if singles >= 4 {
+					fl |= fSpaced
+				}
+			} else if tokLen > 1 {
+				singles = 0
+			}
+			endB64()
+			buf[n] = ' '
+			n++
+			i++
+			// Each word after a space starts a token, a run and a base64
+			// run of its own, with no upper-case letter or digit in it: of
+			// the words lowerWords takes, only the last one's length stays
+			// in tokLen, run and b64.
+			var longest int
+			var spaced bool
+			i, n, k, longest, singles, spaced = lowerWords(s, i, buf, n, singles)
+			if longest > res.LongestToken {
+				res.LongestToken = longest
+			}
+			if spaced {
+				fl |= fSpaced
+			}
+			tokLen, run, b64 = k, k, k
 			continue
 		}
 		if run > res.LongestToken {
@@ -340,6 +349,51 @@ const (
 	fB64Upper              // the base64 run holds an upper-case letter
 	fB64Digit              // the base64 run holds a digit
 )
+
+// lowerWords copies, from s[i] (a lower-case letter after a single space)
+// on, lower-case words separated by single spaces, as FoldInto's byte loop
+// would: it stops after the first word not followed by a space and another
+// lower-case letter. It returns where it stopped in s and buf, the length
+// of the last word, the longest of the others (0 for none), the count of
+// single-letter words in a row, and whether that count reached four.
+func lowerWords(s string, i int, buf []byte, n int, singles int) (ni, nn, last, longest, nsingles int, spaced bool) {
+	for {
+		var k int
+		if i+8 <= len(s) && n+8 <= len(buf) {
+			// Most words fit in eight bytes: the first step of lowerRun,
+			// inline, so that the end of a word costs no mispredicted branch.
+			w := s[i : i+8]
+			x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+				uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+			binary.LittleEndian.PutUint64(buf[n:n+8], x)
+			x7 := x & 0x7f7f7f7f7f7f7f7f
+			lower := (x7 + (0x80-'a')*0x0101010101010101) &^ (x7 + (0x7f-'z')*0x0101010101010101) &^ x & 0x8080808080808080
+			k = bits.TrailingZeros64(^lower&0x8080808080808080) / 8
+			if k == 8 {
+				k += lowerRun(s[i+8:], buf[n+8:])
+			}
+		} else {
+			k = lowerRun(s[i:], buf[n:])
+		}
+		n += k
+		i += k
+		if i+1 >= len(s) || s[i] != ' ' || s[i+1]-'a' >= 26 || n+1 >= len(buf) {
+			return i, n, k, longest, singles, spaced
+		}
+		longest = max(longest, k)
+		if k == 1 {
+			singles++
+			if singles >= 4 {
+				spaced = true
+			}
+		} else {
+			singles = 0
+		}
+		buf[n] = ' '
+		n++
+		i++
+	}
+}
 
 // lowerRun copies the run of lower-case ASCII letters that starts t (t[0]
 // is one) to d and returns its length.
