@@ -44,6 +44,8 @@ type security struct {
 	anomalies *anomaly.Detector
 	actions   map[string]Action
 	now       func() time.Time
+	// clean holds short values known to have no findings (nil: none kept).
+	clean *cleanCache
 }
 
 func newSecurity(cfg *Config, logger *zap.Logger) (*security, error) {
@@ -74,7 +76,7 @@ func newSecurity(cfg *Config, logger *zap.Logger) (*security, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compiling rules: %w", err)
 	}
-	s := &security{cfg: cfg, logger: logger, engine: eng, actions: actions, now: time.Now}
+	s := &security{cfg: cfg, logger: logger, engine: eng, actions: actions, now: time.Now, clean: &cleanCache{}}
 	if cfg.Anomaly.Enabled {
 		ac := anomaly.Config{
 			ZScore: cfg.Anomaly.ZScore, Warmup: cfg.Anomaly.Warmup, MaxSeries: cfg.Anomaly.MaxSeries,
@@ -204,7 +206,12 @@ func (s *security) processSpan(project string, span ptrace.Span, st *spanState) 
 		if strings.HasPrefix(k, "agentstack.") {
 			return true
 		}
-		s.scanValue(k, v, attributeSource(k, attrs), st, k == semconv.GenAIInputMessages || k == semconv.GenAIOutputMessages)
+		switch v.Type() {
+		case pcommon.ValueTypeStr, pcommon.ValueTypeSlice, pcommon.ValueTypeMap:
+			// Only these hold text; the others are not scanned, so their
+			// source is not worked out.
+			s.scanValue(k, v, attributeSource(k, attrs), st, k == semconv.GenAIInputMessages || k == semconv.GenAIOutputMessages)
+		}
 		return !st.drop
 	})
 	if st.drop {
@@ -276,9 +283,21 @@ func (s *security) scanText(text, key string, src detect.Source, st *spanState) 
 	if max := s.cfg.MaxValueBytes; max > 0 && len(scanned) > max {
 		scanned = scanned[:max]
 	}
-	st.buf = s.engine.Scan(scanned, src, st.buf[:0])
-	if len(st.buf) == 0 {
-		return text
+	if s.clean != nil && len(scanned) <= cleanMaxLen {
+		slot := s.clean.slot(scanned, src)
+		if s.clean.clean(slot, scanned, src) {
+			return text
+		}
+		st.buf = s.engine.Scan(scanned, src, st.buf[:0])
+		if len(st.buf) == 0 {
+			s.clean.remember(slot, scanned, src)
+			return text
+		}
+	} else {
+		st.buf = s.engine.Scan(scanned, src, st.buf[:0])
+		if len(st.buf) == 0 {
+			return text
+		}
 	}
 	network := src == detect.SourceAttribute && networkKey(key)
 	var redact []detect.Finding

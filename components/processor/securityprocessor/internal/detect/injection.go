@@ -267,7 +267,7 @@ type injectionIndex struct {
 // signalSet is a set of signal indexes.
 type signalSet [2]uint64
 
-func (s *signalSet) set(i int)      { s[i/64] |= 1 << (i % 64) }
+func (s *signalSet) set(i int)      { s[uint(i)/64] |= 1 << (uint(i) % 64) }
 func (s *signalSet) or(t signalSet) { s[0] |= t[0]; s[1] |= t[1] }
 
 // anchorCand is one anchor of a pairs list. head and mask hold its first
@@ -300,8 +300,21 @@ func isLower(c byte) bool { return c >= 'a' && c <= 'z' }
 
 type anchorSet [8]uint64
 
-func (a *anchorSet) set(i int)     { a[i/64] |= 1 << (i % 64) }
-func (a anchorSet) has(i int) bool { return a[i/64]&(1<<(i%64)) != 0 }
+// The indexes are never negative: as unsigned, i/64 and i%64 are a shift
+// and a mask.
+func (a *anchorSet) set(i int)     { a[uint(i)/64] |= 1 << (uint(i) % 64) }
+func (a anchorSet) has(i int) bool { return a[uint(i)/64]&(1<<(uint(i)%64)) != 0 }
+
+// intersectsAt is intersects of a set behind a pointer.
+func (a *anchorSet) intersectsAt(b *anchorSet) bool {
+	for i := range a {
+		if a[i]&b[i] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func (a anchorSet) intersects(b anchorSet) bool {
 	for i := range a {
 		if a[i]&b[i] != 0 {
@@ -586,7 +599,7 @@ func (ix *injectionIndex) presentAt(t string, i int, set *anchorSet, hits []anch
 
 // match runs one signal over a folded text whose anchors are known; has is
 // the text's normalize.Result.Has.
-func (s *signal) match(t string, has [2]uint64, set anchorSet, hits []anchorHit) string {
+func (s *signal) match(t string, has [2]uint64, set *anchorSet, hits []anchorHit) string {
 	if s.contains != nil {
 		// The set test passes over most texts; IndexByte confirms the rest.
 		if !s.containsWide && s.containsHas[0]&has[0] == 0 && s.containsHas[1]&has[1] == 0 {
@@ -604,13 +617,14 @@ func (s *signal) match(t string, has [2]uint64, set anchorSet, hits []anchorHit)
 	}
 	// No test of startMask against set: without one of the start words in
 	// set no hit below has one, and score only tries signals with one.
-	for _, m := range s.needMasks {
-		if !m.intersects(set) {
+	// By index and through pointers: the 64-byte sets are not copied.
+	for k := range s.needMasks {
+		if !s.needMasks[k].intersectsAt(set) {
 			return ""
 		}
 	}
 	for _, h := range hits {
-		if !s.startMask.has(h.id) {
+		if id := uint(h.id); s.startMask[id/64]&(1<<(id%64)) == 0 {
 			continue
 		}
 		if s.colon {
@@ -709,7 +723,7 @@ func (ix *injectionIndex) scoreWith(folded normalize.Result, payloads []normaliz
 				if s.indirect && !indirect {
 					continue
 				}
-				if m := s.match(r.Text, r.Has, set, hits); m != "" {
+				if m := s.match(r.Text, r.Has, &set, hits); m != "" {
 					consider(s, m, r.Evasions|extra)
 				}
 			}
