@@ -309,7 +309,7 @@ func (e *Engine) Injection(text string, src Source) (Finding, bool) {
 // InjectionScore returns the raw evidence, for reports that sweep thresholds.
 func (e *Engine) InjectionScore(text string, src Source) InjectionHit {
 	sc := scratches.Get().(*scratch)
-	folded, buf := normalize.FoldInto(text, sc.fold)
+	folded := normalize.FoldInto(text, &sc.fold)
 	var payloads []normalize.Result
 	if folded.Encoded {
 		for _, p := range normalize.Base64Payloads(text, 16, 4) {
@@ -321,8 +321,8 @@ func (e *Engine) InjectionScore(text string, src Source) InjectionHit {
 	// The match may point into the pooled buffer: copy it before the
 	// buffer goes back.
 	hit.match = strings.Clone(hit.match)
-	if cap(buf) <= maxPooledFold {
-		sc.fold = buf
+	if sc.fold.Size() > maxPooledFold {
+		sc.fold = normalize.Scratch{}
 	}
 	if cap(hits) <= maxPooledHits {
 		sc.hits = hits
@@ -334,20 +334,20 @@ func (e *Engine) InjectionScore(text string, src Source) InjectionHit {
 	return hit
 }
 
-// scratch is what scoring a text for injection works in: the buffer the
+// scratch is what scoring a text for injection works in: the storage the
 // text is folded into and the anchor hits' list.
 type scratch struct {
-	fold []byte
+	fold normalize.Scratch
 	hits []anchorHit
 }
 
 // scratches holds scratch space, so that scanning a text neither allocates
-// nor zeroes it; buffers above maxPooledFold bytes and hit lists above
-// maxPooledHits are not kept.
+// nor zeroes it; fold storage above maxPooledFold bytes and hit lists
+// above maxPooledHits are not kept.
 var scratches = sync.Pool{New: func() any { return &scratch{hits: make([]anchorHit, 0, 128)} }}
 
 const (
-	maxPooledFold = 1 << 17
+	maxPooledFold = 1 << 18
 	maxPooledHits = 1 << 12
 )
 

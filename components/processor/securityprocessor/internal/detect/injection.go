@@ -435,70 +435,55 @@ type anchorHit struct {
 // backtracker instead of the slower NFA.
 const matchWindow = 120
 
-func (ix *injectionIndex) present(t string, hits []anchorHit) (anchorSet, []anchorHit) {
+// present returns the anchors that occur at the token starts of r.Text
+// (offset 0 and r.Starts) and appends to hits, in order, the occurrences of
+// those that start a signal.
+func (ix *injectionIndex) present(r normalize.Result, hits []anchorHit) (anchorSet, []anchorHit) {
 	var set anchorSet
+	t := r.Text
 	if len(t) == 0 {
 		return set, hits
 	}
-	// Tokens start at 0 and after every space. The spaces are found eight
-	// bytes at a time.
 	hits = ix.presentAt(t, 0, &set, hits)
-	const ones, high7 = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f
 	letterSlot, cands := ix.letterSlot, ix.cands
-	for base := 0; base < len(t); base += 8 {
-		var x uint64
-		if base+8 <= len(t) {
-			x = load64(t, base)
-		} else {
-			for k := len(t) - 1; k >= base; k-- {
-				x = x<<8 | uint64(t[k])
-			}
+	for _, p32 := range r.Starts {
+		p := int(p32)
+		if p+8 > len(t) {
+			// Near the end, where presentAt pads the last bytes.
+			hits = ix.presentAt(t, p, &set, hits)
+			continue
 		}
-		y := x ^ (' ' * ones)
-		// The high bit of each byte of sp is set where x holds a space.
-		sp := ^((y&high7 + high7) | y | high7)
-		for sp != 0 {
-			p := base + bits.TrailingZeros64(sp)/8 + 1
-			sp &= sp - 1
-			if p+8 > len(t) {
-				// Near the end, where presentAt pads the last bytes.
-				if p < len(t) {
-					hits = ix.presentAt(t, p, &set, hits)
-				}
+		if c := t[p]; ix.slowStart[c] {
+			if ix.lookPast[c] {
+				// A quote or a bracket.
+				hits = ix.presentAt(t, p, &set, hits)
 				continue
 			}
-			if c := t[p]; ix.slowStart[c] {
-				if ix.lookPast[c] {
-					// A quote or a bracket.
-					hits = ix.presentAt(t, p, &set, hits)
+			// A one-byte anchor, recorded first as presentAt does.
+			for _, id := range ix.short[c] {
+				set.set(id)
+				hits = append(hits, anchorHit{id: id, pos: p})
+			}
+		}
+		// What presentAt does for any other first byte, inline.
+		w := load64(t, p)
+		var q uint16
+		if c0, c1 := byte(w), byte(w>>8); c0-'a' < 26 && c1-'a' < 26 {
+			q = letterSlot[(int(c0-'a')*26+int(c1-'a'))*28+int(thirdClass[byte(w>>16)])]
+		} else {
+			q = ix.slotOf(w)
+		}
+		if q != 0 {
+			cs := cands[q-1]
+			for k := range cs {
+				c := &cs[k]
+				if w&c.mask != c.head || (len(c.a) > 8 && !strings.HasPrefix(t[p:], c.a)) ||
+					(c.exact && p+len(c.a) < len(t) && isLetter(t[p+len(c.a)])) {
 					continue
 				}
-				// A one-byte anchor, recorded first as presentAt does.
-				for _, id := range ix.short[c] {
-					set.set(id)
-					hits = append(hits, anchorHit{id: id, pos: p})
-				}
-			}
-			// What presentAt does for any other first byte, inline.
-			w := load64(t, p)
-			var q uint16
-			if c0, c1 := byte(w), byte(w>>8); c0-'a' < 26 && c1-'a' < 26 {
-				q = letterSlot[(int(c0-'a')*26+int(c1-'a'))*28+int(thirdClass[byte(w>>16)])]
-			} else {
-				q = ix.slotOf(w)
-			}
-			if q != 0 {
-				cs := cands[q-1]
-				for k := range cs {
-					c := &cs[k]
-					if w&c.mask != c.head || (len(c.a) > 8 && !strings.HasPrefix(t[p:], c.a)) ||
-						(c.exact && p+len(c.a) < len(t) && isLetter(t[p+len(c.a)])) {
-						continue
-					}
-					set.set(c.id)
-					if c.start {
-						hits = append(hits, anchorHit{id: c.id, pos: p})
-					}
+				set.set(c.id)
+				if c.start {
+					hits = append(hits, anchorHit{id: c.id, pos: p})
 				}
 			}
 		}
@@ -704,7 +689,7 @@ func (ix *injectionIndex) scoreWith(folded normalize.Result, payloads []normaliz
 	}
 	run := func(r normalize.Result, extra normalize.Evasion) {
 		var set anchorSet
-		set, hits = ix.present(r.Text, hits[:0])
+		set, hits = ix.present(r, hits[:0])
 		// Only the signals one of whose start words is present (and those
 		// gated by substrings) can match; they are tried in signal order.
 		cand := ix.alwaysTry

@@ -21,13 +21,13 @@ func BenchmarkStageFold(b *testing.B) {
 
 func BenchmarkStageInjectionIndex(b *testing.B) {
 	e, _ := New(all())
-	t := normalize.Fold(benchText).Text
+	f := normalize.Fold(benchText)
 	var hits []anchorHit
-	b.SetBytes(int64(len(t)))
+	b.SetBytes(int64(len(f.Text)))
 	b.ReportAllocs()
 	start := processCPU()
 	for b.Loop() {
-		_, hits = e.injection.present(t, hits[:0])
+		_, hits = e.injection.present(f, hits[:0])
 	}
 	reportCPU(b, start)
 }

@@ -24,11 +24,18 @@ func foldInputs() []string {
 		"a b c d e f", "ab c d e f g", "Ab c d e", "a b c d", "x a b c", "the quick brown fox jumps over the lazy dog",
 		"one two  three four", "one two\nthree four", "abc de f g h i j k l", "thisisaverylongwordindeed and more",
 		"word word2 word", "word A word", "a b c D e f g h", "ǅ a b c d",
+		"You are a support assistant for Acme Corp. Answer briefly, cite the KB: Returns; Refunds? (Yes) Ok.",
+		"A B C D", "A. B. C. D. E", "aa, b, c, d, e", "Hello World ThisIsAVeryLongMixedCaseWordOfLetters and more",
+		"ThisIsAVeryLongMixedCaseWordOfLetters, and more", "x ThisIsAVeryLongMixedCaseWordOfLetters y",
 	}
 	frags := []string{"a", "b", "z", "A", "Z", "ignore", "previous", "INSTRUCTIONS", " ", "  ", "\n", "\t", ".", "-", "_", "+", "/", "*", "|", "~",
 		"0", "1", "3", "4", "5", "7", "$", "!", "2", "9", ",", ":", "'", "\"", "(", ")", "[", "é", "о", "\u200b", "\u0307", "ｉ", "—", "…",
 		"abcdefgh", "QWxhZGRpbjpvcGVuIHNlc2FtZQ", "x",
-		"＜", "！", "［", "\u212a", "<", "|", "im_", "a b c ", "ab cd ", "abcdefghij klm "}
+		"＜", "！", "［", "\u212a", "<", "|", "im_", "a b c ", "ab cd ", "abcdefghij klm ",
+		// Capitalised words and punctuation before a space, which
+		// letterWords takes without the byte loop.
+		"Hello", "Corp", "KB", ". ", ", ", "? ", ": ", "; ", ") ", "a, ", "I. ", "Ab. ",
+		"aBcDeFgHiJkLmNoPqRsTuVwXyZ", "ABCDEFGHIJKLMNOPQRSTUVWXYZab", "abcdefghijklmnopqrstuvwxyzab"}
 	r := rand.New(rand.NewPCG(7, 11))
 	for i := 0; i < 20000; i++ {
 		var b strings.Builder
@@ -41,22 +48,24 @@ func foldInputs() []string {
 }
 
 // TestFoldMatchesReference checks that Fold (with its eight-byte letter
-// runs) and FoldInto (with a reused buffer) give exactly what the plain
+// runs) and FoldInto (with reused storage) give exactly what the plain
 // byte-at-a-time fold gives, on every field.
 func TestFoldMatchesReference(t *testing.T) {
-	var buf []byte
+	var sc Scratch
 	for _, s := range foldInputs() {
 		want := foldReference(s)
 		require.Equal(t, want, Fold(s), "%q", s)
-		got, used := FoldInto(s, buf)
+		got := FoldInto(s, &sc)
 		require.Equal(t, want, got, "%q", s)
 		// What callers rely on: Has holds every ASCII byte of Text.
 		text := hasOf([]byte(got.Text))
 		require.Equal(t, text, [2]uint64{text[0] & got.Has[0], text[1] & got.Has[1]}, "%q", s)
-		// Dirty the reused buffer so that stale bytes would show.
-		buf = used
-		for i := range buf[:cap(buf)] {
-			buf[i] = 'Q'
+		// Dirty the reused storage so that stale bytes would show.
+		for i := range sc.buf {
+			sc.buf[i] = 'Q'
+		}
+		for i := range sc.starts {
+			sc.starts[i] = -1
 		}
 	}
 }

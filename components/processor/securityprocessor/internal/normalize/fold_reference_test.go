@@ -21,7 +21,6 @@ func foldReference(s string) Result {
 	// tokLen counts letters since the last separator and singles the
 	// single-letter tokens in a row: four of them is letter spacing.
 	tokLen, singles, spaced := 0, 0, false
-	run := 0 // bytes since the last space
 	// b64 tracks the current run of base64-alphabet bytes and whether it
 	// holds an upper-case letter and a digit, as encoded text does.
 	b64, b64Upper, b64Digit := 0, false, false
@@ -39,13 +38,9 @@ func foldReference(s string) Result {
 			n++
 			i++
 			tokLen++
-			run++
 			b64++
 			lastSpace = false
 			continue
-		}
-		if run > res.LongestToken {
-			res.LongestToken = run
 		}
 		if c < utf8.RuneSelf {
 			i++
@@ -81,7 +76,6 @@ func foldReference(s string) Result {
 			case clsUpper:
 				c += 'a' - 'A'
 			case clsSpace:
-				run = 0
 				if !lastSpace {
 					buf[n] = ' '
 					n++
@@ -103,7 +97,6 @@ func foldReference(s string) Result {
 			}
 			buf[n] = c
 			n++
-			run++
 			lastSpace = false
 			continue
 		}
@@ -124,14 +117,12 @@ func foldReference(s string) Result {
 				n++
 				lastSpace = true
 			}
-			run = 0
 			continue
 		}
 		if b, ok := foldRune(r); ok {
 			if b != 0 {
 				buf[n] = b
 				n++
-				run++
 				if !isLatinAccent(r) {
 					res.Evasions |= EvasionHomoglyph
 				}
@@ -144,13 +135,9 @@ func foldReference(s string) Result {
 		buf = utf8.AppendRune(buf[:n], unicode.ToLower(r))
 		n = len(buf)
 		buf = buf[:cap(buf)]
-		run++
 		lastSpace = false
 	}
 	endB64()
-	if run > res.LongestToken {
-		res.LongestToken = run
-	}
 	buf = buf[:n]
 	if n > 0 && buf[n-1] == ' ' {
 		buf = buf[:n-1]
@@ -180,6 +167,11 @@ func foldReference(s string) Result {
 	if len(buf) > 0 {
 		// buf is not used again: share its bytes instead of copying them.
 		res.Text = unsafe.String(&buf[0], len(buf))
+	}
+	for p := 1; p < len(buf); p++ {
+		if buf[p-1] == ' ' {
+			res.Starts = append(res.Starts, int32(p))
+		}
 	}
 	return res
 }

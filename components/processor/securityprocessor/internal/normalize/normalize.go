@@ -31,8 +31,9 @@ type Result struct {
 	// Breaks holds the offsets in Text of the spaces that replaced a line
 	// break, so that line-oriented rules can still see lines.
 	Breaks []int
-	// LongestToken is the length of the longest run of non-space bytes.
-	LongestToken int
+	// Starts holds the offsets in Text of the bytes that follow a space:
+	// with offset 0, where the tokens start.
+	Starts []int32
 	// Encoded is set when the text holds a run of 16+ base64-alphabet bytes
 	// with upper-case letters and digits, the shape of an encoded payload.
 	Encoded bool
@@ -89,22 +90,40 @@ func (e Evasion) String() string {
 // other byte goes through the byte-at-a-time rules (fold_reference_test.go
 // keeps them alone and checks that both agree).
 func Fold(s string) Result {
-	res, _ := FoldInto(s, nil)
-	return res
+	return FoldInto(s, &Scratch{})
 }
 
-// FoldInto is Fold writing the folded text into buf's storage when it has
-// room (len(s)+8 bytes), so that a caller can reuse one buffer across texts.
-// The result's Text then shares buf's bytes: it is valid only until buf is
-// written again, and must be copied to be kept. FoldInto returns the buffer
-// it used (buf, or a larger one), for the next call.
-func FoldInto(s string, buf []byte) (Result, []byte) {
+// Scratch is storage that FoldInto reuses across texts.
+type Scratch struct {
+	buf    []byte
+	starts []int32
+}
+
+// Size is the number of bytes sc holds, for callers that bound what they
+// keep.
+func (sc *Scratch) Size() int { return cap(sc.buf) + 4*cap(sc.starts) }
+
+// FoldInto is Fold writing into sc's storage, grown when it lacks room, so
+// that a caller can reuse it across texts. The result's Text and Starts
+// then share sc's storage: they are valid only until sc is used again, and
+// must be copied to be kept.
+func FoldInto(s string, sc *Scratch) Result {
 	var res Result
+	buf := sc.buf
 	if cap(buf) >= len(s)+8 {
 		buf = buf[:len(s)+8]
 	} else {
 		buf = make([]byte, len(s)+8)
 	}
+	// Every space written has a byte other than a space before it, and
+	// each of the two came from at least one byte of s.
+	starts := sc.starts
+	if need := len(s)/2 + 2; cap(starts) >= need {
+		starts = starts[:need]
+	} else {
+		starts = make([]int32, need)
+	}
+	ns := 0
 	n := 0
 	// fl packs the loop's flags into one register (see the f* constants);
 	// fLastSpace at the start drops leading whitespace.
@@ -116,7 +135,6 @@ func FoldInto(s string, buf []byte) (Result, []byte) {
 	// tokLen counts letters since the last separator and singles the
 	// single-letter tokens in a row: four of them is letter spacing.
 	tokLen, singles := 0, 0
-	run := 0 // bytes since the last space
 	// b64 tracks the current run of base64-alphabet bytes and whether it
 	// holds an upper-case letter and a digit, as encoded text does.
 	b64 := 0
@@ -132,41 +150,42 @@ func FoldInto(s string, buf []byte) (Result, []byte) {
 	}
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c-'a' < 26 && n < len(buf) {
-			// The common case: a run of lower-case letters is copied as it
-			// is, eight bytes at a time. When a single space and the next
-			// such run follow, lowerWords takes the words from there on,
+		if (c|0x20)-'a' < 26 && n < len(buf) {
+			// The common case: a run of ASCII letters is copied in lower
+			// case, eight bytes at a time. When a single space and the next
+			// such run follow, letterWords takes the words from there on,
 			// with only the state they can change.
 			var k int
+			var upper bool
 			if i+8 <= len(s) && n+8 <= len(buf) {
-				// Most words fit in eight bytes: the first step of lowerRun,
-				// inline, so that the end of a word costs no mispredicted branch.
-				w := s[i : i+8]
-				x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-					uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-				binary.LittleEndian.PutUint64(buf[n:n+8], x)
-				x7 := x & 0x7f7f7f7f7f7f7f7f
-				lower := (x7 + (0x80-'a')*0x0101010101010101) &^ (x7 + (0x7f-'z')*0x0101010101010101) &^ x & 0x8080808080808080
-				k = bits.TrailingZeros64(^lower&0x8080808080808080) / 8
+				// Most words fit in eight bytes: the first step of
+				// letterRun, inline.
+				x := load64(s, i)
+				letter := letterMask(x)
+				binary.LittleEndian.PutUint64(buf[n:], x|letter>>2)
+				stop := ^letter & high
+				k = bits.TrailingZeros64(stop) / 8
+				upper = letter&^(x<<2)&(stop&-stop-1) != 0
 				if k == 8 {
-					k += lowerRun(s[i+8:], buf[n+8:])
+					m, u := letterRun(s[i+8:], buf[n+8:])
+					k += m
+					upper = upper || u
 				}
 			} else {
-				k = lowerRun(s[i:], buf[n:])
+				k, upper = letterRun(s[i:], buf[n:])
 			}
 			n += k
 			i += k
 			tokLen += k
-			run += k
 			b64 += k
+			if upper {
+				fl |= fB64Upper
+			}
 			fl &^= fLastSpace
-			if i+1 >= len(s) || s[i] != ' ' || s[i+1]-'a' >= 26 || n+1 >= len(buf) {
+			if i+1 >= len(s) || s[i] != ' ' || (s[i+1]|0x20)-'a' >= 26 || n+1 >= len(buf) {
 				continue
 			}
 			// The space, as the byte loop below would take it.
-			if run > res.LongestToken {
-				res.LongestToken = run
-			}
 			if tokLen == 1 {
 				singles++
 				if singles >= 4 {
@@ -179,24 +198,19 @@ func FoldInto(s string, buf []byte) (Result, []byte) {
 			buf[n] = ' '
 			n++
 			i++
-			// Each word after a space starts a token, a run and a base64
-			// run of its own, with no upper-case letter or digit in it: of
-			// the words lowerWords takes, only the last one's length stays
-			// in tokLen, run and b64.
-			var longest int
-			var spaced bool
-			i, n, k, longest, singles, spaced = lowerWords(s, i, buf, n, singles)
-			if longest > res.LongestToken {
-				res.LongestToken = longest
+			starts[ns] = int32(n)
+			ns++
+			// Each word after a space starts a token and a base64 run of its
+			// own, with no digit in it: of the words letterWords takes, only
+			// the last one's length stays in tokLen and b64 (and its case in
+			// fB64Upper).
+			i, n, k, ns, singles, fl, has[0] = letterWords(s, i, buf, n, starts, ns, singles, fl, has[0])
+			tokLen, b64 = k, k
+			fl &^= fB64Upper
+			if hasUpper(s[i-k : i]) {
+				fl |= fB64Upper
 			}
-			if spaced {
-				fl |= fSpaced
-			}
-			tokLen, run, b64 = k, k, k
 			continue
-		}
-		if run > res.LongestToken {
-			res.LongestToken = run
 		}
 		if c < utf8.RuneSelf {
 			i++
@@ -234,10 +248,11 @@ func FoldInto(s string, buf []byte) (Result, []byte) {
 			case clsUpper:
 				c += 'a' - 'A'
 			case clsSpace:
-				run = 0
 				if fl&fLastSpace == 0 {
 					buf[n] = ' '
 					n++
+					starts[ns] = int32(n)
+					ns++
 					fl |= fLastSpace
 				}
 				if c == '\n' && n > 0 && (len(res.Breaks) == 0 || res.Breaks[len(res.Breaks)-1] != n-1) {
@@ -257,7 +272,6 @@ func FoldInto(s string, buf []byte) (Result, []byte) {
 			has[(c>>6)&1] |= 1 << (c & 63)
 			buf[n] = c
 			n++
-			run++
 			fl &^= fLastSpace
 			continue
 		}
@@ -276,9 +290,10 @@ func FoldInto(s string, buf []byte) (Result, []byte) {
 			if fl&fLastSpace == 0 {
 				buf[n] = ' '
 				n++
+				starts[ns] = int32(n)
+				ns++
 				fl |= fLastSpace
 			}
-			run = 0
 			continue
 		}
 		if b, ok := foldRune(r); ok {
@@ -286,7 +301,6 @@ func FoldInto(s string, buf []byte) (Result, []byte) {
 				has[(b>>6)&1] |= 1 << (b & 63)
 				buf[n] = b
 				n++
-				run++
 				if !isLatinAccent(r) {
 					res.Evasions |= EvasionHomoglyph
 				}
@@ -303,16 +317,16 @@ func FoldInto(s string, buf []byte) (Result, []byte) {
 		buf = utf8.AppendRune(buf[:n], lr)
 		n = len(buf)
 		buf = buf[:cap(buf)]
-		run++
 		fl &^= fLastSpace
 	}
 	endB64()
-	if run > res.LongestToken {
-		res.LongestToken = run
+	if fl&fEncoded != 0 {
+		res.Encoded = true
 	}
 	buf = buf[:n]
 	if n > 0 && buf[n-1] == ' ' {
 		buf = buf[:n-1]
+		ns--
 		if k := len(res.Breaks); k > 0 && res.Breaks[k-1] >= len(buf) {
 			res.Breaks = res.Breaks[:k-1]
 		}
@@ -338,7 +352,11 @@ func FoldInto(s string, buf []byte) (Result, []byte) {
 		// Share buf's bytes instead of copying them (see FoldInto).
 		res.Text = unsafe.String(&buf[0], len(buf))
 	}
-	return res, buf[:cap(buf)]
+	if ns > 0 {
+		res.Starts = starts[:ns:ns]
+	}
+	sc.buf, sc.starts = buf[:cap(buf)], starts[:cap(starts)]
+	return res
 }
 
 // FoldInto's flags.
@@ -348,76 +366,138 @@ const (
 	fLeetAll               // more leet places than leetAt holds
 	fB64Upper              // the base64 run holds an upper-case letter
 	fB64Digit              // the base64 run holds a digit
+	fEncoded               // a base64 run had the shape of a payload (Result.Encoded)
 )
 
-// lowerWords copies, from s[i] (a lower-case letter after a single space)
-// on, lower-case words separated by single spaces, as FoldInto's byte loop
-// would: it stops after the first word not followed by a space and another
-// lower-case letter. It returns where it stopped in s and buf, the length
-// of the last word, the longest of the others (0 for none), the count of
-// single-letter words in a row, and whether that count reached four.
-func lowerWords(s string, i int, buf []byte, n int, singles int) (ni, nn, last, longest, nsingles int, spaced bool) {
-	for {
-		var k int
-		if i+8 <= len(s) && n+8 <= len(buf) {
-			// Most words fit in eight bytes: the first step of lowerRun,
-			// inline, so that the end of a word costs no mispredicted branch.
-			w := s[i : i+8]
-			x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-				uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-			binary.LittleEndian.PutUint64(buf[n:n+8], x)
-			x7 := x & 0x7f7f7f7f7f7f7f7f
-			lower := (x7 + (0x80-'a')*0x0101010101010101) &^ (x7 + (0x7f-'z')*0x0101010101010101) &^ x & 0x8080808080808080
-			k = bits.TrailingZeros64(^lower&0x8080808080808080) / 8
-			if k == 8 {
-				k += lowerRun(s[i+8:], buf[n+8:])
-			}
-		} else {
-			k = lowerRun(s[i:], buf[n:])
+// wordPunct are the bytes that letterWords takes between a word and the
+// space after it: for the byte loop they end the word, end its base64 run
+// and reset the count of single letters, and nothing else.
+var wordPunct = [256]bool{',': true, '.': true, ':': true, ';': true, '?': true, ')': true}
+
+// letterWords copies, from s[i] (an ASCII letter after a single space) on,
+// words of ASCII letters in lower case, each followed by a single space or
+// by one of wordPunct and a space, as FoldInto's byte loop would. It stops
+// after the first word followed by anything else, or before a word of
+// eight letters or more, or near the end of s or buf; it returns where it
+// stopped in s and buf, the length of the last word (0 when it stopped
+// before one), and ns (the token starts recorded in starts), singles, fl
+// (fSpaced) and has0 (the punctuation written) updated.
+//
+// It is the hot loop of Fold: a word costs one load, a few masks and one
+// store, and the space after it is read from the same load. It calls
+// nothing, so that its state stays in registers.
+func letterWords(s string, i int, buf []byte, n int, starts []int32, ns int, singles int, fl uint8, has0 uint64) (ni, nn, last, nns, nsingles int, nfl uint8, nhas0 uint64) {
+	// i-n stays the same in the loop, so one bound keeps both in range:
+	// sixteen bytes from i in s, and from n in buf, for the load of the
+	// word, the load at its end and the stores.
+	d := i - n
+	lim := min(len(s), len(buf)+d) - 16
+	sp := unsafe.Pointer(unsafe.StringData(s))
+	bp := unsafe.Pointer(unsafe.SliceData(buf))
+	for i <= lim {
+		x := load64At(sp, i)
+		letter := letterMask(x)
+		store64At(bp, i-d, x|letter>>2)
+		k := bits.TrailingZeros64(^letter&high) / 8
+		if k == 8 {
+			// Long words are rare: FoldInto's letter run takes them.
+			break
 		}
-		n += k
-		i += k
-		if i+1 >= len(s) || s[i] != ' ' || s[i+1]-'a' >= 26 || n+1 >= len(buf) {
-			return i, n, k, longest, singles, spaced
-		}
-		longest = max(longest, k)
-		if k == 1 {
-			singles++
-			if singles >= 4 {
-				spaced = true
+		// y holds the byte after the word and the two after it.
+		y := load64At(sp, i+k)
+		c := byte(y)
+		if c == ' ' && (byte(y>>8)|0x20)-'a' < 26 {
+			if k == 1 {
+				singles++
+				if singles >= 4 {
+					fl |= fSpaced
+				}
+			} else {
+				singles = 0
 			}
-		} else {
+			// The store above wrote the space already (k < 8).
+			i += k + 1
+		} else if wordPunct[c] && k >= 2 && byte(y>>8) == ' ' && (byte(y>>16)|0x20)-'a' < 26 {
 			singles = 0
+			has0 |= 1 << (c & 63)
+			// The punctuation and the space, and six bytes that the
+			// next word overwrites.
+			store64At(bp, i+k-d, y)
+			i += k + 2
+		} else {
+			return i + k, i + k - d, k, ns, singles, fl, has0
 		}
-		buf[n] = ' '
-		n++
-		i++
+		starts[ns] = int32(i - d)
+		ns++
 	}
+	return i, i - d, 0, ns, singles, fl, has0
 }
 
-// lowerRun copies the run of lower-case ASCII letters that starts t (t[0]
-// is one) to d and returns its length.
-func lowerRun(t string, d []byte) int {
-	const ones, high7, high = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
-	k := 0
-	for k+8 <= len(t) && k+8 <= len(d) {
-		w := t[k : k+8]
-		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		binary.LittleEndian.PutUint64(d[k:k+8], x)
-		x7 := x & high7
-		lower := (x7 + (0x80-'a')*ones) &^ (x7 + (0x7f-'z')*ones) &^ x & high
-		m := bits.TrailingZeros64(^lower&high) / 8
-		k += m
-		if m < 8 {
-			return k
+// load64At reads 8 bytes at p+i, little-endian; store64At writes them. The
+// caller keeps p+i+8 inside the string or slice p points into.
+func load64At(p unsafe.Pointer, i int) uint64 {
+	return binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(p, i)), 8))
+}
+
+func store64At(p unsafe.Pointer, i int, v uint64) {
+	binary.LittleEndian.PutUint64(unsafe.Slice((*byte)(unsafe.Add(p, i)), 8), v)
+}
+
+const (
+	ones  = 0x0101010101010101
+	high7 = 0x7f7f7f7f7f7f7f7f
+	high  = 0x8080808080808080
+)
+
+// letterMask has the high bit set in the bytes of x (the first in the low
+// byte) that are ASCII letters; x|letterMask(x)>>2 is x with its letters in
+// lower case.
+func letterMask(x uint64) uint64 {
+	l7 := x&high7 | 0x20*ones
+	return (l7 + (0x80-'a')*ones) &^ (l7 + (0x7f-'z')*ones) &^ x & high
+}
+
+// hasUpper reports whether t holds an ASCII upper-case letter.
+func hasUpper(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if t[i]-'A' < 26 {
+			return true
 		}
 	}
-	for k < len(t) && k < len(d) && t[k]-'a' < 26 {
-		d[k] = t[k]
+	return false
+}
+
+// load64 reads 8 bytes of s at i, little-endian (one load on amd64/arm64).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// letterRun copies the run of ASCII letters that starts t (t[0] is one) to
+// d in lower case and returns its length and whether it held an upper-case
+// letter.
+func letterRun(t string, d []byte) (int, bool) {
+	k := 0
+	upper := false
+	for k+8 <= len(t) && k+8 <= len(d) {
+		x := load64(t, k)
+		letter := letterMask(x)
+		binary.LittleEndian.PutUint64(d[k:], x|letter>>2)
+		stop := ^letter & high
+		upper = upper || letter&^(x<<2)&(stop&-stop-1) != 0
+		m := bits.TrailingZeros64(stop) / 8
+		k += m
+		if m < 8 {
+			return k, upper
+		}
+	}
+	for k < len(t) && k < len(d) && isASCIILetter(t[k]) {
+		upper = upper || t[k] < 'a'
+		d[k] = t[k] | 0x20
 		k++
 	}
-	return k
+	return k, upper
 }
 
 const (
