@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/agentstack/agentstack/components/processor/securityprocessor/internal/classify"
 	"github.com/agentstack/agentstack/components/processor/securityprocessor/internal/normalize"
 )
 
@@ -402,7 +403,7 @@ func (e *Engine) scanSecretsWith(text string, emit func(string, int, int), ns *n
 	// or digit (and the first byte), except the last byte.
 	//
 	// Literals that begin with a letter or digit are looked up at the
-	// starts of letter/digit runs, found eight bytes at a time; the others
+	// starts of letter/digit runs, found 64 bytes at a time; the others
 	// ("-----BEGIN") are searched for directly.
 	for _, l := range e.secretPunctLits {
 		for off := 0; off+1 < len(text); {
@@ -420,79 +421,71 @@ func (e *Engine) scanSecretsWith(text string, emit func(string, int, int), ns *n
 			}
 		}
 	}
-	const ones, high7, high = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
 	// numberAt's scratch space, zeroed once per text rather than per number.
 	var groupBuf [8]numGroup
 	var digitBuf [24]byte
-	var prevAlnum uint64 // high bit of the first byte set when the previous word ended in one
-	for base := 0; base < len(text); base += 8 {
-		var x uint64
-		if base+8 <= len(text) {
-			x = load64(text, base)
-		} else {
-			for k := len(text) - 1; k >= base; k-- {
-				x = x<<8 | uint64(text[k])
-			}
-		}
-		x7 := x & high7
-		l7 := x7 | 0x20*ones // ASCII letters in lower case
-		digit := (x7 + (0x80-'0')*ones) &^ (x7 + (0x7f-'9')*ones) &^ x & high
-		alnum := digit | (l7+(0x80-'a')*ones)&^(l7+(0x7f-'z')*ones)&^x&high
-		if ns != nil {
-			// What scanNumbers does with the word.
-			punct := x&^(3*ones) ^ ('(' * ones)
-			punct = ^((punct&high7 + high7) | punct | high7)
-			cand := digit&^(digit<<8|ns.prevDigit) | punct
-			ns.prevDigit = digit >> 56
-			for cand != 0 {
-				p := base + bits.TrailingZeros64(cand)/8
-				cand &= cand - 1
-				if p < ns.i || p >= len(text) {
-					continue
+	// The text is classified a chunk at a time into blocks that fit on the
+	// stack; prevAlnum and prevDigit carry the last bit of a block over.
+	var blockBuf [chunkBlocks]classify.Block
+	var prevAlnum, prevDigit uint64
+	for off := 0; off < len(text); off += chunkBlocks * classify.BlockSize {
+		blocks := classify.Blocks(text[off:min(len(text), off+chunkBlocks*classify.BlockSize)], blockBuf[:0])
+		for bi := range blocks {
+			blk := &blocks[bi]
+			base := off + bi*classify.BlockSize
+			if ns != nil {
+				// What scanNumbers does with the block: it tries a number
+				// at the first digit of a run, and at '(', ')', '*' and '+'.
+				for cand := blk.Digit&^(blk.Digit<<1|prevDigit) | blk.NumPunct; cand != 0; cand &= cand - 1 {
+					p := base + bits.TrailingZeros64(cand)
+					if p < ns.i || p >= len(text) {
+						continue
+					}
+					ns.i, _, _ = numberAt(text, p, ns.emit, groupBuf[:0], digitBuf[:0])
 				}
-				ns.i, _, _ = numberAt(text, p, ns.emit, groupBuf[:0], digitBuf[:0])
+				prevDigit = blk.Digit >> 63
 			}
-		}
-		starts := alnum &^ (alnum<<8 | prevAlnum)
-		prevAlnum = alnum >> 56
-		for starts != 0 {
-			i := base + bits.TrailingZeros64(starts)/8
-			starts &= starts - 1
-			var w uint32
-			if i+4 <= len(text) {
-				w = load32(text, i)
-			} else {
-				// Every literal and keyword is three bytes or longer.
-				if i+2 >= len(text) {
-					break
-				}
-				w = uint32(text[i]) | uint32(text[i+1])<<8 | uint32(text[i+2])<<16
-			}
-			if h := startHash24(w); e.startHashes[h/64]&(1<<(h%64)) == 0 {
-				continue
-			}
-			c := byte(w)
-			f := e.secretFirst[c]
-			// The generic keywords (key, token, secret, password …) count at a
-			// word start, or after '_' / '-' as in DB_PASSWORD and x-api-key.
-			if f&firstGeneric != 0 && !generic && i+3 <= len(text) && genericTriples.has(c, text[i+1], text[i+2]) {
-				for _, w := range genericKeywords {
-					if w[0] == c|0x20 && len(text)-i >= len(w) && strings.EqualFold(text[i:i+len(w)], w) {
-						generic = true
+			starts := blk.Alnum &^ (blk.Alnum<<1 | prevAlnum)
+			prevAlnum = blk.Alnum >> 63
+			for starts != 0 {
+				i := base + bits.TrailingZeros64(starts)
+				starts &= starts - 1
+				var w uint32
+				if i+4 <= len(text) {
+					w = load32(text, i)
+				} else {
+					// Every literal and keyword is three bytes or longer.
+					if i+2 >= len(text) {
 						break
 					}
+					w = uint32(text[i]) | uint32(text[i+1])<<8 | uint32(text[i+2])<<16
 				}
-			}
-			if f&firstLiteral == 0 {
-				continue
-			}
-			k := uint16(c)<<8 | uint16(text[i+1])
-			if e.secretBits[k/64]&(1<<(k%64)) == 0 {
-				continue
-			}
-			for _, l := range e.secretLits[e.secretPairs[k]-1] {
-				if !slices.Contains(hit, l.rule) && strings.HasPrefix(text[i:], l.lit) {
-					hit = append(hit, l.rule)
+				if h := startHash24(w); e.startHashes[h/64]&(1<<(h%64)) == 0 {
+					continue
+				}
+				c := byte(w)
+				f := e.secretFirst[c]
+				// The generic keywords (key, token, secret, password …) count at a
+				// word start, or after '_' / '-' as in DB_PASSWORD and x-api-key.
+				if f&firstGeneric != 0 && !generic && i+3 <= len(text) && genericTriples.has(c, text[i+1], text[i+2]) {
+					for _, w := range genericKeywords {
+						if w[0] == c|0x20 && len(text)-i >= len(w) && strings.EqualFold(text[i:i+len(w)], w) {
+							generic = true
+							break
+						}
+					}
+				}
+				if f&firstLiteral == 0 {
+					continue
+				}
+				k := uint16(c)<<8 | uint16(text[i+1])
+				if e.secretBits[k/64]&(1<<(k%64)) == 0 {
+					continue
+				}
+				for _, l := range e.secretLits[e.secretPairs[k]-1] {
+					if !slices.Contains(hit, l.rule) && strings.HasPrefix(text[i:], l.lit) {
+						hit = append(hit, l.rule)
+					}
 				}
 			}
 		}
@@ -520,6 +513,10 @@ func (e *Engine) scanSecretsWith(text string, emit func(string, int, int), ns *n
 		}
 	}
 }
+
+// chunkBlocks is how many blocks of a text scanSecretsWith classifies at a
+// time.
+const chunkBlocks = 32
 
 // dropOverlaps keeps, among findings from dst[base:] whose ranges overlap,
 // the first reported (secrets before PII, specific before generic).

@@ -1,0 +1,100 @@
+#include "textflag.h"
+
+// Each constant is one byte repeated 32 times.
+DATA c30<>+0(SB)/8, $0x3030303030303030
+DATA c30<>+8(SB)/8, $0x3030303030303030
+DATA c30<>+16(SB)/8, $0x3030303030303030
+DATA c30<>+24(SB)/8, $0x3030303030303030
+GLOBL c30<>(SB), (NOPTR+RODATA), $32
+
+DATA c09<>+0(SB)/8, $0x0909090909090909
+DATA c09<>+8(SB)/8, $0x0909090909090909
+DATA c09<>+16(SB)/8, $0x0909090909090909
+DATA c09<>+24(SB)/8, $0x0909090909090909
+GLOBL c09<>(SB), (NOPTR+RODATA), $32
+
+DATA c20<>+0(SB)/8, $0x2020202020202020
+DATA c20<>+8(SB)/8, $0x2020202020202020
+DATA c20<>+16(SB)/8, $0x2020202020202020
+DATA c20<>+24(SB)/8, $0x2020202020202020
+GLOBL c20<>(SB), (NOPTR+RODATA), $32
+
+DATA c61<>+0(SB)/8, $0x6161616161616161
+DATA c61<>+8(SB)/8, $0x6161616161616161
+DATA c61<>+16(SB)/8, $0x6161616161616161
+DATA c61<>+24(SB)/8, $0x6161616161616161
+GLOBL c61<>(SB), (NOPTR+RODATA), $32
+
+DATA c19<>+0(SB)/8, $0x1919191919191919
+DATA c19<>+8(SB)/8, $0x1919191919191919
+DATA c19<>+16(SB)/8, $0x1919191919191919
+DATA c19<>+24(SB)/8, $0x1919191919191919
+GLOBL c19<>(SB), (NOPTR+RODATA), $32
+
+DATA cfc<>+0(SB)/8, $0xfcfcfcfcfcfcfcfc
+DATA cfc<>+8(SB)/8, $0xfcfcfcfcfcfcfcfc
+DATA cfc<>+16(SB)/8, $0xfcfcfcfcfcfcfcfc
+DATA cfc<>+24(SB)/8, $0xfcfcfcfcfcfcfcfc
+GLOBL cfc<>(SB), (NOPTR+RODATA), $32
+
+DATA c28<>+0(SB)/8, $0x2828282828282828
+DATA c28<>+8(SB)/8, $0x2828282828282828
+DATA c28<>+16(SB)/8, $0x2828282828282828
+DATA c28<>+24(SB)/8, $0x2828282828282828
+GLOBL c28<>(SB), (NOPTR+RODATA), $32
+
+// CLASSIFY32 classifies the 32 bytes at off(SI) into the 32-bit masks
+// alnum, digit and punct (general registers), with the same tests as
+// genericBlock: a digit is b-'0' <= 9 unsigned, a letter (b|0x20)-'a' <= 25
+// unsigned, and the number signs are b&0xfc == '('.
+#define CLASSIFY32(off, alnum, digit, punct) \
+	VMOVDQU off(SI), Y0 \
+	VPSUBB  Y8, Y0, Y1 \
+	VPMINUB Y9, Y1, Y2 \
+	VPCMPEQB Y2, Y1, Y1 \
+	VPOR    Y10, Y0, Y2 \
+	VPSUBB  Y11, Y2, Y2 \
+	VPMINUB Y12, Y2, Y3 \
+	VPCMPEQB Y3, Y2, Y2 \
+	VPOR    Y1, Y2, Y2 \
+	VPAND   Y13, Y0, Y3 \
+	VPCMPEQB Y14, Y3, Y3 \
+	VPMOVMSKB Y2, alnum \
+	VPMOVMSKB Y1, digit \
+	VPMOVMSKB Y3, punct
+
+// func blocksAVX2(p *byte, n int, out *Block)
+TEXT ·blocksAVX2(SB), NOSPLIT, $0-24
+	MOVQ p+0(FP), SI
+	MOVQ n+8(FP), CX
+	MOVQ out+16(FP), DI
+	TESTQ CX, CX
+	JZ   done
+	VMOVDQU c30<>(SB), Y8
+	VMOVDQU c09<>(SB), Y9
+	VMOVDQU c20<>(SB), Y10
+	VMOVDQU c61<>(SB), Y11
+	VMOVDQU c19<>(SB), Y12
+	VMOVDQU cfc<>(SB), Y13
+	VMOVDQU c28<>(SB), Y14
+
+loop:
+	CLASSIFY32(0, AX, BX, DX)
+	CLASSIFY32(32, R8, R9, R10)
+	SHLQ $32, R8
+	ORQ  R8, AX
+	SHLQ $32, R9
+	ORQ  R9, BX
+	SHLQ $32, R10
+	ORQ  R10, DX
+	MOVQ AX, 0(DI)
+	MOVQ BX, 8(DI)
+	MOVQ DX, 16(DI)
+	ADDQ $64, SI
+	ADDQ $24, DI
+	DECQ CX
+	JNZ  loop
+	VZEROUPPER
+
+done:
+	RET
