@@ -436,11 +436,11 @@ func letterWords(s string, i int, buf []byte, n int, starts []int32, ns int, sin
 // load64At reads 8 bytes at p+i, little-endian; store64At writes them. The
 // caller keeps p+i+8 inside the string or slice p points into.
 func load64At(p unsafe.Pointer, i int) uint64 {
-	return binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(p, i)), 8))
+	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, i))[:])
 }
 
 func store64At(p unsafe.Pointer, i int, v uint64) {
-	binary.LittleEndian.PutUint64(unsafe.Slice((*byte)(unsafe.Add(p, i)), 8), v)
+	binary.LittleEndian.PutUint64((*[8]byte)(unsafe.Add(p, i))[:], v)
 }
 
 const (
