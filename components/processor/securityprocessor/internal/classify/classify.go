@@ -1,7 +1,8 @@
 // Package classify marks, one bit per byte, the bytes of a text that the
-// secret and number scans look for: ASCII letters and digits, digits, and
-// the signs a number may start with. On amd64 with AVX2 it takes 64 bytes
-// per step; elsewhere eight.
+// scans look for: ASCII letters and digits, digits and the signs a number
+// may start with (for the secret and number scans), and letters, spaces and
+// the punctuation that ends a word (for the fold). On amd64 with AVX2 it
+// takes 64 bytes per step; elsewhere eight.
 package classify
 
 import (
@@ -17,6 +18,12 @@ type Block struct {
 	Digit uint64
 	// NumPunct marks '(', ')', '*' and '+'.
 	NumPunct uint64
+	// Letter marks ASCII letters.
+	Letter uint64
+	// Space marks ' '.
+	Space uint64
+	// WordPunct marks ',', '.', ':', ';', '?' and ')'.
+	WordPunct uint64
 }
 
 // BlockSize is the number of bytes a Block describes.
@@ -66,13 +73,28 @@ func genericBlock(b []byte) Block {
 		l7 := x7 | 0x20*ones // ASCII letters in lower case
 		digit := (x7 + (0x80-'0')*ones) &^ (x7 + (0x7f-'9')*ones) &^ x & high
 		alnum := digit | (l7+(0x80-'a')*ones)&^(l7+(0x7f-'z')*ones)&^x&high
+		letter := (l7+(0x80-'a')*ones)&^(l7+(0x7f-'z')*ones)&^x&high
 		p := x&^(3*ones) ^ ('(' * ones)
 		punct := ^((p&high7 + high7) | p | high7)
+		var wordPunct uint64
+		for _, c := range [...]byte{',', '.', ':', ';', '?', ')'} {
+			wordPunct |= eq(x, c)
+		}
 		blk.Alnum |= gather(alnum) << (8 * w)
 		blk.Digit |= gather(digit) << (8 * w)
 		blk.NumPunct |= gather(punct) << (8 * w)
+		blk.Letter |= gather(letter) << (8 * w)
+		blk.Space |= gather(eq(x, ' ')) << (8 * w)
+		blk.WordPunct |= gather(wordPunct) << (8 * w)
 	}
 	return blk
+}
+
+// eq has the high bit set in the bytes of x equal to c.
+func eq(x uint64, c byte) uint64 {
+	const ones, high7 = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f
+	y := x ^ (uint64(c) * ones)
+	return ^((y&high7 + high7) | y | high7)
 }
 
 // gather packs the high bits of the eight bytes of m into the low eight

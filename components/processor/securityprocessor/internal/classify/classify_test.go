@@ -23,6 +23,13 @@ func naive(text string) []Block {
 		}
 		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
 			b.Alnum |= bit
+			b.Letter |= bit
+		}
+		if c == ' ' {
+			b.Space |= bit
+		}
+		if strings.IndexByte(",.:;?)", c) >= 0 {
+			b.WordPunct |= bit
 		}
 		if c == '(' || c == ')' || c == '*' || c == '+' {
 			b.NumPunct |= bit
@@ -46,7 +53,7 @@ func inputs() []string {
 			if r.IntN(4) == 0 {
 				b[k] = byte(r.IntN(256))
 			} else {
-				b[k] = " aZ09()*+-./:@[`{~"[r.IntN(18)]
+				b[k] = " aZ09()*+-./:@[`{~,;?"[r.IntN(21)]
 			}
 		}
 		in = append(in, string(b))

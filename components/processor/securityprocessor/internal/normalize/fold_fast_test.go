@@ -36,6 +36,33 @@ func foldInputs() []string {
 		// letterWords takes without the byte loop.
 		"Hello", "Corp", "KB", ". ", ", ", "? ", ": ", "; ", ") ", "a, ", "I. ", "Ab. ",
 		"aBcDeFgHiJkLmNoPqRsTuVwXyZ", "ABCDEFGHIJKLMNOPQRSTUVWXYZab", "abcdefghijklmnopqrstuvwxyzab"}
+	// Prose: runs of words that letterWords takes 64 bytes at a time, with
+	// one-letter words, long words, punctuation and the odd other byte.
+	pr := rand.New(rand.NewPCG(13, 17))
+	for i := 0; i < 5000; i++ {
+		var b strings.Builder
+		for b.Len() < 80+pr.IntN(300) {
+			switch k := pr.IntN(40); {
+			case k == 0:
+				b.WriteString([]string{"3", "  ", "\n", "-", "!", "é", "x1", "'"}[pr.IntN(8)])
+			case k < 6:
+				b.WriteByte("aIxb"[pr.IntN(4)])
+			default:
+				for n := 2 + pr.IntN(8) + pr.IntN(2)*pr.IntN(20); n > 0; n-- {
+					c := byte('a' + pr.IntN(26))
+					if pr.IntN(6) == 0 {
+						c -= 'a' - 'A'
+					}
+					b.WriteByte(c)
+				}
+			}
+			if pr.IntN(8) == 0 {
+				b.WriteByte(",.:;?)"[pr.IntN(6)])
+			}
+			b.WriteByte(' ')
+		}
+		in = append(in, b.String())
+	}
 	r := rand.New(rand.NewPCG(7, 11))
 	for i := 0; i < 20000; i++ {
 		var b strings.Builder

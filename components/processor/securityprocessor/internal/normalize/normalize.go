@@ -13,6 +13,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/agentstack/agentstack/components/processor/securityprocessor/internal/classify"
 )
 
 // Result is the folded form of a text.
@@ -97,11 +99,14 @@ func Fold(s string) Result {
 type Scratch struct {
 	buf    []byte
 	starts []int32
+	blocks []classify.Block
 }
 
 // Size is the number of bytes sc holds, for callers that bound what they
 // keep.
-func (sc *Scratch) Size() int { return cap(sc.buf) + 4*cap(sc.starts) }
+func (sc *Scratch) Size() int {
+	return cap(sc.buf) + 4*cap(sc.starts) + int(unsafe.Sizeof(classify.Block{}))*cap(sc.blocks)
+}
 
 // FoldInto is Fold writing into sc's storage, grown when it lacks room, so
 // that a caller can reuse it across texts. The result's Text and Starts
@@ -124,6 +129,9 @@ func FoldInto(s string, sc *Scratch) Result {
 		starts = make([]int32, need)
 	}
 	ns := 0
+	// Which bytes are letters, spaces and word punctuation, for
+	// letterWords to take whole runs of plain words at once.
+	blocks := classify.Blocks(s, sc.blocks[:0])
 	n := 0
 	// fl packs the loop's flags into one register (see the f* constants);
 	// fLastSpace at the start drops leading whitespace.
@@ -204,7 +212,7 @@ func FoldInto(s string, sc *Scratch) Result {
 			// own, with no digit in it: of the words letterWords takes, only
 			// the last one's length stays in tokLen and b64 (and its case in
 			// fB64Upper).
-			i, n, k, ns, singles, fl, has[0] = letterWords(s, i, buf, n, starts, ns, singles, fl, has[0])
+			i, n, k, ns, singles, fl, has[0] = letterWords(s, i, buf, n, blocks, starts, ns, singles, fl, has[0])
 			tokLen, b64 = k, k
 			fl &^= fB64Upper
 			if hasUpper(s[i-k : i]) {
@@ -355,7 +363,7 @@ func FoldInto(s string, sc *Scratch) Result {
 	if ns > 0 {
 		res.Starts = starts[:ns:ns]
 	}
-	sc.buf, sc.starts = buf[:cap(buf)], starts[:cap(starts)]
+	sc.buf, sc.starts, sc.blocks = buf[:cap(buf)], starts[:cap(starts)], blocks
 	return res
 }
 
@@ -386,7 +394,7 @@ var wordPunct = [256]bool{',': true, '.': true, ':': true, ';': true, '?': true,
 // It is the hot loop of Fold: a word costs one load, a few masks and one
 // store, and the space after it is read from the same load. It calls
 // nothing, so that its state stays in registers.
-func letterWords(s string, i int, buf []byte, n int, starts []int32, ns int, singles int, fl uint8, has0 uint64) (ni, nn, last, nns, nsingles int, nfl uint8, nhas0 uint64) {
+func letterWords(s string, i int, buf []byte, n int, blocks []classify.Block, starts []int32, ns int, singles int, fl uint8, has0 uint64) (ni, nn, last, nns, nsingles int, nfl uint8, nhas0 uint64) {
 	// i-n stays the same in the loop, so one bound keeps both in range:
 	// sixteen bytes from i in s, and from n in buf, for the load of the
 	// word, the load at its end and the stores.
@@ -395,6 +403,48 @@ func letterWords(s string, i int, buf []byte, n int, starts []int32, ns int, sin
 	sp := unsafe.Pointer(unsafe.StringData(s))
 	bp := unsafe.Pointer(unsafe.SliceData(buf))
 	for i <= lim {
+		if singles == 0 && i+72 <= len(s) && i-d+72 <= len(buf) {
+			// A run of plain words: the next 64 bytes as masks from blocks,
+			// bit k for s[i+k].
+			b, o := i/classify.BlockSize, uint(i%classify.BlockSize)
+			L, S, P := blocks[b].Letter>>o, blocks[b].Space>>o, blocks[b].WordPunct>>o
+			if o != 0 {
+				L |= blocks[b+1].Letter << (64 - o)
+				S |= blocks[b+1].Space << (64 - o)
+				P |= blocks[b+1].WordPunct << (64 - o)
+			}
+			next := L >> 1 // bit k: s[i+k+1] is a letter
+			single := L & (S<<1 | 1) &^ next
+			w := single & (S >> 1) // one-letter words followed by a space
+			long := L & next       // long: where sixteen letters in a row start
+			long &= long >> 2
+			long &= long >> 4
+			long &= long >> 8
+			// The byte loop takes what is not a letter, a space before a
+			// letter or punctuation before a space after a word of two
+			// letters or more, words of sixteen letters or more, and four
+			// one-letter words in a row.
+			bad := ^(L | S | P) | S&^next | P&^(S>>1) | single&(P>>1) | long | w&(w>>2)&(w>>4)&(w>>6)
+			// The run ends after the last space before the first bad byte
+			// that follows a word of two letters or more, so that the count
+			// of one-letter words is 0 again.
+			if c := S &^ (w << 1) & (1<<uint(bits.TrailingZeros64(bad)) - 1); c != 0 {
+				r := bits.Len64(c)
+				for off := 0; off < r; off += 8 {
+					x := load64At(sp, i+off)
+					store64At(bp, i-d+off, x|letterMask(x)>>2)
+				}
+				for sb := S & (1<<uint(r) - 1); sb != 0; sb &= sb - 1 {
+					starts[ns] = int32(i - d + bits.TrailingZeros64(sb) + 1)
+					ns++
+				}
+				for pb := P & (1<<uint(r) - 1); pb != 0; pb &= pb - 1 {
+					has0 |= 1 << (s[i+bits.TrailingZeros64(pb)] & 63)
+				}
+				i += r
+				continue
+			}
+		}
 		x := load64At(sp, i)
 		letter := letterMask(x)
 		store64At(bp, i-d, x|letter>>2)
