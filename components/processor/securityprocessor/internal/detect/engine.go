@@ -226,6 +226,15 @@ func (e *Engine) Scan(text string, src Source, dst []Finding) []Finding {
 		return dst
 	}
 	base := len(dst)
+	// The secret scan and the fold both start from the text's classified
+	// blocks, made once.
+	sc := scratches.Get().(*scratch)
+	defer e.putScratch(sc)
+	var blocks []classify.Block
+	if e.cfg.Secrets || e.cfg.Injection && scansInjection(src) {
+		blocks = classify.Blocks(text, sc.blocks[:0])
+		sc.blocks = blocks
+	}
 	emit := func(rule string, start, end int) {
 		if e.disabled[rule] {
 			return
@@ -245,14 +254,14 @@ func (e *Engine) Scan(text string, src Source, dst []Finding) []Finding {
 		// the numbers; the numbers are reported after the e-mails, in the
 		// order of the separate scans below.
 		var numBuf [8]numberHit
-		nums := e.scanSecretsNumbers(text, emit, numBuf[:0])
+		nums := e.scanSecretsNumbers(text, blocks, emit, numBuf[:0])
 		scanEmails(text, emit)
 		for _, h := range nums {
 			emit(h.rule, h.start, h.end)
 		}
 		scanIPv6(text, emit)
 	case e.cfg.Secrets:
-		e.scanSecrets(text, emit)
+		e.scanSecrets(text, blocks, emit)
 	case e.cfg.PII:
 		scanEmails(text, emit)
 		// scanNumbers also tries an IBAN where a digit run follows two letters.
@@ -275,7 +284,7 @@ func (e *Engine) Scan(text string, src Source, dst []Finding) []Finding {
 	}
 	dst = dropOverlaps(dst, base)
 	if e.cfg.Injection && scansInjection(src) {
-		if f, ok := e.Injection(text, src); ok {
+		if f, ok := e.injectionWith(text, src, sc, blocks); ok {
 			dst = append(dst, f)
 		}
 	}
@@ -290,7 +299,15 @@ func scansInjection(src Source) bool {
 // Injection scores text for prompt injection and returns a finding when the
 // score reaches the threshold.
 func (e *Engine) Injection(text string, src Source) (Finding, bool) {
-	hit := e.InjectionScore(text, src)
+	sc := scratches.Get().(*scratch)
+	defer e.putScratch(sc)
+	sc.blocks = classify.Blocks(text, sc.blocks[:0])
+	return e.injectionWith(text, src, sc, sc.blocks)
+}
+
+// injectionWith is Injection working in sc, with the text's blocks.
+func (e *Engine) injectionWith(text string, src Source, sc *scratch, blocks []classify.Block) (Finding, bool) {
+	hit := e.injectionScore(text, src, sc, blocks)
 	if hit.score < e.cfg.InjectionThreshold {
 		return Finding{}, false
 	}
@@ -310,7 +327,14 @@ func (e *Engine) Injection(text string, src Source) (Finding, bool) {
 // InjectionScore returns the raw evidence, for reports that sweep thresholds.
 func (e *Engine) InjectionScore(text string, src Source) InjectionHit {
 	sc := scratches.Get().(*scratch)
-	folded := normalize.FoldInto(text, &sc.fold)
+	defer e.putScratch(sc)
+	sc.blocks = classify.Blocks(text, sc.blocks[:0])
+	return e.injectionScore(text, src, sc, sc.blocks)
+}
+
+// injectionScore is InjectionScore working in sc, with the text's blocks.
+func (e *Engine) injectionScore(text string, src Source, sc *scratch, blocks []classify.Block) InjectionHit {
+	folded := normalize.FoldClassified(text, &sc.fold, blocks)
 	var payloads []normalize.Result
 	if folded.Encoded {
 		for _, p := range normalize.Base64Payloads(text, 16, 4) {
@@ -322,24 +346,34 @@ func (e *Engine) InjectionScore(text string, src Source) InjectionHit {
 	// The match may point into the pooled buffer: copy it before the
 	// buffer goes back.
 	hit.match = strings.Clone(hit.match)
-	if sc.fold.Size() > maxPooledFold {
-		sc.fold = normalize.Scratch{}
-	}
-	if cap(hits) <= maxPooledHits {
-		sc.hits = hits
-	}
-	scratches.Put(sc)
+	sc.hits = hits
 	if e.allowed(hit.match) {
 		return InjectionHit{}
 	}
 	return hit
 }
 
-// scratch is what scoring a text for injection works in: the storage the
-// text is folded into and the anchor hits' list.
+// scratch is what scanning a text works in: its classified blocks, the
+// storage it is folded into and the anchor hits' list.
 type scratch struct {
-	fold normalize.Scratch
-	hits []anchorHit
+	blocks []classify.Block
+	fold   normalize.Scratch
+	hits   []anchorHit
+}
+
+// putScratch returns sc to the pool, without the storage that grew past
+// what is worth keeping.
+func (e *Engine) putScratch(sc *scratch) {
+	if sc.fold.Size() > maxPooledFold {
+		sc.fold = normalize.Scratch{}
+	}
+	if cap(sc.blocks) > maxPooledBlocks {
+		sc.blocks = nil
+	}
+	if cap(sc.hits) > maxPooledHits {
+		sc.hits = make([]anchorHit, 0, 128)
+	}
+	scratches.Put(sc)
 }
 
 // scratches holds scratch space, so that scanning a text neither allocates
@@ -348,8 +382,9 @@ type scratch struct {
 var scratches = sync.Pool{New: func() any { return &scratch{hits: make([]anchorHit, 0, 128)} }}
 
 const (
-	maxPooledFold = 1 << 18
-	maxPooledHits = 1 << 12
+	maxPooledFold   = 1 << 18
+	maxPooledBlocks = 1 << 12
+	maxPooledHits   = 1 << 12
 )
 
 // Score is the injection score of a hit.
@@ -371,8 +406,8 @@ func (e *Engine) maskPreview(m string) string {
 	return m
 }
 
-func (e *Engine) scanSecrets(text string, emit func(string, int, int)) {
-	e.scanSecretsWith(text, emit, nil)
+func (e *Engine) scanSecrets(text string, blocks []classify.Block, emit func(string, int, int)) {
+	e.scanSecretsWith(text, blocks, emit, nil)
 }
 
 // numberHit is a number finding held back by scanSecretsNumbers.
@@ -384,16 +419,16 @@ type numberHit struct {
 // scanSecretsNumbers is scanSecrets and scanNumbers in one pass over text:
 // it reports the secrets through emit and returns the numbers, in the order
 // scanNumbers reports them, appended to nums.
-func (e *Engine) scanSecretsNumbers(text string, emit func(string, int, int), nums []numberHit) []numberHit {
+func (e *Engine) scanSecretsNumbers(text string, blocks []classify.Block, emit func(string, int, int), nums []numberHit) []numberHit {
 	var ns numberScan
 	ns.emit = func(rule string, start, end int) { nums = append(nums, numberHit{rule, start, end}) }
-	e.scanSecretsWith(text, emit, &ns)
+	e.scanSecretsWith(text, blocks, emit, &ns)
 	return nums
 }
 
 // scanSecretsWith is scanSecrets; with ns set, the same pass also runs
 // scanNumbers (its loop body, kept in step with it).
-func (e *Engine) scanSecretsWith(text string, emit func(string, int, int), ns *numberScan) {
+func (e *Engine) scanSecretsWith(text string, blocks []classify.Block, emit func(string, int, int), ns *numberScan) {
 	var hitBuf [16]int
 	hit := hitBuf[:0]
 	generic := false
@@ -424,68 +459,63 @@ func (e *Engine) scanSecretsWith(text string, emit func(string, int, int), ns *n
 	// numberAt's scratch space, zeroed once per text rather than per number.
 	var groupBuf [8]numGroup
 	var digitBuf [24]byte
-	// The text is classified a chunk at a time into blocks that fit on the
-	// stack; prevAlnum and prevDigit carry the last bit of a block over.
-	var blockBuf [chunkBlocks]classify.Block
+	// prevAlnum and prevDigit carry the last bit of a block over.
 	var prevAlnum, prevDigit uint64
-	for off := 0; off < len(text); off += chunkBlocks * classify.BlockSize {
-		blocks := classify.Blocks(text[off:min(len(text), off+chunkBlocks*classify.BlockSize)], blockBuf[:0])
-		for bi := range blocks {
-			blk := &blocks[bi]
-			base := off + bi*classify.BlockSize
-			if ns != nil {
-				// What scanNumbers does with the block: it tries a number
-				// at the first digit of a run, and at '(', ')', '*' and '+'.
-				for cand := blk.Digit&^(blk.Digit<<1|prevDigit) | blk.NumPunct; cand != 0; cand &= cand - 1 {
-					p := base + bits.TrailingZeros64(cand)
-					if p < ns.i || p >= len(text) {
-						continue
-					}
-					ns.i, _, _ = numberAt(text, p, ns.emit, groupBuf[:0], digitBuf[:0])
+	for bi := range blocks {
+		blk := &blocks[bi]
+		base := bi * classify.BlockSize
+		if ns != nil {
+			// What scanNumbers does with the block: it tries a number
+			// at the first digit of a run, and at '(', ')', '*' and '+'.
+			for cand := blk.Digit&^(blk.Digit<<1|prevDigit) | blk.NumPunct; cand != 0; cand &= cand - 1 {
+				p := base + bits.TrailingZeros64(cand)
+				if p < ns.i || p >= len(text) {
+					continue
 				}
-				prevDigit = blk.Digit >> 63
+				ns.i, _, _ = numberAt(text, p, ns.emit, groupBuf[:0], digitBuf[:0])
 			}
-			starts := blk.Alnum &^ (blk.Alnum<<1 | prevAlnum)
-			prevAlnum = blk.Alnum >> 63
-			for starts != 0 {
-				i := base + bits.TrailingZeros64(starts)
-				starts &= starts - 1
-				var w uint32
-				if i+4 <= len(text) {
-					w = load32(text, i)
-				} else {
-					// Every literal and keyword is three bytes or longer.
-					if i+2 >= len(text) {
+			prevDigit = blk.Digit >> 63
+		}
+		starts := blk.Alnum &^ (blk.Alnum<<1 | prevAlnum)
+		prevAlnum = blk.Alnum >> 63
+		for starts != 0 {
+			i := base + bits.TrailingZeros64(starts)
+			starts &= starts - 1
+			var w uint32
+			if i+4 <= len(text) {
+				w = load32(text, i)
+			} else {
+				// Every literal and keyword is three bytes or longer.
+				if i+2 >= len(text) {
+					break
+				}
+				w = uint32(text[i]) | uint32(text[i+1])<<8 | uint32(text[i+2])<<16
+			}
+			if h := startHash24(w); e.startHashes[h/64]&(1<<(h%64)) == 0 {
+				continue
+			}
+			c := byte(w)
+			f := e.secretFirst[c]
+			// The generic keywords (key, token, secret, password …) count at a
+			// word start, or after '_' / '-' as in DB_PASSWORD and x-api-key.
+			if f&firstGeneric != 0 && !generic && i+3 <= len(text) && genericTriples.has(c, text[i+1], text[i+2]) {
+				for _, w := range genericKeywords {
+					if w[0] == c|0x20 && len(text)-i >= len(w) && strings.EqualFold(text[i:i+len(w)], w) {
+						generic = true
 						break
 					}
-					w = uint32(text[i]) | uint32(text[i+1])<<8 | uint32(text[i+2])<<16
 				}
-				if h := startHash24(w); e.startHashes[h/64]&(1<<(h%64)) == 0 {
-					continue
-				}
-				c := byte(w)
-				f := e.secretFirst[c]
-				// The generic keywords (key, token, secret, password …) count at a
-				// word start, or after '_' / '-' as in DB_PASSWORD and x-api-key.
-				if f&firstGeneric != 0 && !generic && i+3 <= len(text) && genericTriples.has(c, text[i+1], text[i+2]) {
-					for _, w := range genericKeywords {
-						if w[0] == c|0x20 && len(text)-i >= len(w) && strings.EqualFold(text[i:i+len(w)], w) {
-							generic = true
-							break
-						}
-					}
-				}
-				if f&firstLiteral == 0 {
-					continue
-				}
-				k := uint16(c)<<8 | uint16(text[i+1])
-				if e.secretBits[k/64]&(1<<(k%64)) == 0 {
-					continue
-				}
-				for _, l := range e.secretLits[e.secretPairs[k]-1] {
-					if !slices.Contains(hit, l.rule) && strings.HasPrefix(text[i:], l.lit) {
-						hit = append(hit, l.rule)
-					}
+			}
+			if f&firstLiteral == 0 {
+				continue
+			}
+			k := uint16(c)<<8 | uint16(text[i+1])
+			if e.secretBits[k/64]&(1<<(k%64)) == 0 {
+				continue
+			}
+			for _, l := range e.secretLits[e.secretPairs[k]-1] {
+				if !slices.Contains(hit, l.rule) && strings.HasPrefix(text[i:], l.lit) {
+					hit = append(hit, l.rule)
 				}
 			}
 		}
@@ -513,10 +543,6 @@ func (e *Engine) scanSecretsWith(text string, emit func(string, int, int), ns *n
 		}
 	}
 }
-
-// chunkBlocks is how many blocks of a text scanSecretsWith classifies at a
-// time.
-const chunkBlocks = 32
 
 // dropOverlaps keeps, among findings from dst[base:] whose ranges overlap,
 // the first reported (secrets before PII, specific before generic).

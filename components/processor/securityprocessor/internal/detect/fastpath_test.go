@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/agentstack/agentstack/components/processor/securityprocessor/internal/classify"
 	"github.com/agentstack/agentstack/components/processor/securityprocessor/internal/normalize"
 )
 
@@ -102,7 +103,7 @@ func TestScanSecretsMatchesReference(t *testing.T) {
 	e := newEngine(t, all())
 	for _, s := range fastPathInputs(t) {
 		want := collect(func(emit func(string, int, int)) { e.scanSecretsReference(s, emit) })
-		got := collect(func(emit func(string, int, int)) { e.scanSecrets(s, emit) })
+		got := collect(func(emit func(string, int, int)) { e.scanSecrets(s, classify.Blocks(s, nil), emit) })
 		require.Equal(t, want, got, "%q", s)
 	}
 }
@@ -116,7 +117,7 @@ func TestScanSecretsNumbersMatchesReference(t *testing.T) {
 		wantSecrets := collect(func(emit func(string, int, int)) { e.scanSecretsReference(s, emit) })
 		wantNumbers := collect(func(emit func(string, int, int)) { scanNumbersReference(s, emit) })
 		var nums []numberHit
-		gotSecrets := collect(func(emit func(string, int, int)) { nums = e.scanSecretsNumbers(s, emit, nil) })
+		gotSecrets := collect(func(emit func(string, int, int)) { nums = e.scanSecretsNumbers(s, classify.Blocks(s, nil), emit, nil) })
 		var gotNumbers []emitted
 		for _, h := range nums {
 			gotNumbers = append(gotNumbers, emitted{h.rule, h.start, h.end})

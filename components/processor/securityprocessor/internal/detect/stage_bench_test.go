@@ -3,6 +3,7 @@ package detect
 import (
 	"testing"
 
+	"github.com/agentstack/agentstack/components/processor/securityprocessor/internal/classify"
 	"github.com/agentstack/agentstack/components/processor/securityprocessor/internal/normalize"
 )
 
@@ -46,11 +47,12 @@ func BenchmarkStageInjectionScore(b *testing.B) {
 
 func BenchmarkStageSecrets(b *testing.B) {
 	e, _ := New(all())
+	blocks := classify.Blocks(benchText, nil)
 	b.SetBytes(int64(len(benchText)))
 	b.ReportAllocs()
 	start := processCPU()
 	for b.Loop() {
-		e.scanSecrets(benchText, func(string, int, int) {})
+		e.scanSecrets(benchText, blocks, func(string, int, int) {})
 	}
 	reportCPU(b, start)
 }

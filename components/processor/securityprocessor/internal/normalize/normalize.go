@@ -113,6 +113,13 @@ func (sc *Scratch) Size() int {
 // then share sc's storage: they are valid only until sc is used again, and
 // must be copied to be kept.
 func FoldInto(s string, sc *Scratch) Result {
+	sc.blocks = classify.Blocks(s, sc.blocks[:0])
+	return FoldClassified(s, sc, sc.blocks)
+}
+
+// FoldClassified is FoldInto for a caller that has classified s already:
+// blocks must be classify.Blocks(s).
+func FoldClassified(s string, sc *Scratch, blocks []classify.Block) Result {
 	var res Result
 	buf := sc.buf
 	if cap(buf) >= len(s)+8 {
@@ -129,9 +136,6 @@ func FoldInto(s string, sc *Scratch) Result {
 		starts = make([]int32, need)
 	}
 	ns := 0
-	// Which bytes are letters, spaces and word punctuation, for
-	// letterWords to take whole runs of plain words at once.
-	blocks := classify.Blocks(s, sc.blocks[:0])
 	n := 0
 	// fl packs the loop's flags into one register (see the f* constants);
 	// fLastSpace at the start drops leading whitespace.
@@ -363,7 +367,7 @@ func FoldInto(s string, sc *Scratch) Result {
 	if ns > 0 {
 		res.Starts = starts[:ns:ns]
 	}
-	sc.buf, sc.starts, sc.blocks = buf[:cap(buf)], starts[:cap(starts)], blocks
+	sc.buf, sc.starts = buf[:cap(buf)], starts[:cap(starts)]
 	return res
 }
 
