@@ -45,6 +45,8 @@ func foldInputs() []string {
 			switch k := pr.IntN(40); {
 			case k == 0:
 				b.WriteString([]string{"3", "  ", "\n", "-", "!", "é", "x1", "'"}[pr.IntN(8)])
+			case k < 3:
+				b.WriteString([]string{"30", "2021", "4111111111111111", "84.50", "(555)", "7", "0", "1234567890123456789012345", "abc1", "h3llo", "pass5", "2nd"}[pr.IntN(12)])
 			case k < 6:
 				b.WriteByte("aIxb"[pr.IntN(4)])
 			default:

@@ -408,12 +408,13 @@ func letterWords(s string, i int, buf []byte, n int, blocks []classify.Block, st
 	bp := unsafe.Pointer(unsafe.SliceData(buf))
 	for i <= lim {
 		if singles == 0 && i+72 <= len(s) && i-d+72 <= len(buf) {
-			// A run of plain words: the next 64 bytes as masks from blocks,
-			// bit k for s[i+k].
+			// A run of plain words and numbers: the next 64 bytes as masks
+			// from blocks, bit k for s[i+k].
 			b, o := i/classify.BlockSize, uint(i%classify.BlockSize)
-			L, S, P := blocks[b].Letter>>o, blocks[b].Space>>o, blocks[b].WordPunct>>o
+			L, D, S, P := blocks[b].Letter>>o, blocks[b].Digit>>o, blocks[b].Space>>o, blocks[b].WordPunct>>o
 			if o != 0 {
 				L |= blocks[b+1].Letter << (64 - o)
+				D |= blocks[b+1].Digit << (64 - o)
 				S |= blocks[b+1].Space << (64 - o)
 				P |= blocks[b+1].WordPunct << (64 - o)
 			}
@@ -424,15 +425,18 @@ func letterWords(s string, i int, buf []byte, n int, blocks []classify.Block, st
 			long &= long >> 2
 			long &= long >> 4
 			long &= long >> 8
-			// The byte loop takes what is not a letter, a space before a
-			// letter or punctuation before a space after a word of two
-			// letters or more, words of sixteen letters or more, and four
-			// one-letter words in a row.
-			bad := ^(L | S | P) | S&^next | P&^(S>>1) | single&(P>>1) | long | w&(w>>2)&(w>>4)&(w>>6)
-			// The run ends after the last space before the first bad byte
-			// that follows a word of two letters or more, so that the count
-			// of one-letter words is 0 again.
-			if c := S &^ (w << 1) & (1<<uint(bits.TrailingZeros64(bad)) - 1); c != 0 {
+			// The byte loop takes what is not a letter, a digit, a space
+			// before either, or punctuation before a space after a word of
+			// two letters or more or a number; a digit next to a letter
+			// (leetspeak, "3rd"); words of sixteen letters or more; and
+			// four one-letter words in a row. A number is a token of digits
+			// that counts as neither a one-letter word nor leetspeak.
+			bad := ^(L | D | S | P) | S&^(next|D>>1) | P&^(S>>1) | single&(P>>1) | L&(D>>1) | D&next |
+				long | w&(w>>2)&(w>>4)&(w>>6)
+			// The run ends after the last space before a letter and before
+			// the first bad byte that follows a word of two letters or more
+			// or a number, so that the count of one-letter words is 0 again.
+			if c := S &^ (w << 1) & next & (1<<uint(bits.TrailingZeros64(bad)) - 1); c != 0 {
 				r := bits.Len64(c)
 				for off := 0; off < r; off += 8 {
 					x := load64At(sp, i+off)
@@ -442,7 +446,7 @@ func letterWords(s string, i int, buf []byte, n int, blocks []classify.Block, st
 					starts[ns] = int32(i - d + bits.TrailingZeros64(sb) + 1)
 					ns++
 				}
-				for pb := P & (1<<uint(r) - 1); pb != 0; pb &= pb - 1 {
+				for pb := (P | D) & (1<<uint(r) - 1); pb != 0; pb &= pb - 1 {
 					has0 |= 1 << (s[i+bits.TrailingZeros64(pb)] & 63)
 				}
 				i += r
