@@ -27,6 +27,11 @@ func foldInputs() []string {
 		"You are a support assistant for Acme Corp. Answer briefly, cite the KB: Returns; Refunds? (Yes) Ok.",
 		"A B C D", "A. B. C. D. E", "aa, b, c, d, e", "Hello World ThisIsAVeryLongMixedCaseWordOfLetters and more",
 		"ThisIsAVeryLongMixedCaseWordOfLetters, and more", "x ThisIsAVeryLongMixedCaseWordOfLetters y",
+		// One-letter words before and after a run of plain words: the count
+		// goes on into the run and starts again after it.
+		"so a b there are many plain words here to make a long run of them all, c d e end of text here",
+		"so a b c there are many plain words here to make a long run of them all, d e f end of text here",
+		"so a b c d there are many plain words here to make a long run of them all, e end of text here",
 	}
 	frags := []string{"a", "b", "z", "A", "Z", "ignore", "previous", "INSTRUCTIONS", " ", "  ", "\n", "\t", ".", "-", "_", "+", "/", "*", "|", "~",
 		"0", "1", "3", "4", "5", "7", "$", "!", "2", "9", ",", ":", "'", "\"", "(", ")", "[", "é", "о", "\u200b", "\u0307", "ｉ", "—", "…",
