@@ -262,6 +262,12 @@ type injectionIndex struct {
 	// looks past (marked in lookPast as well).
 	slowStart [256]bool
 	lookPast  [256]bool
+	// hasLong marks the pairs lists that hold an anchor longer than eight
+	// bytes (1+index as in cands).
+	hasLong []bool
+	// shortLetter is, for a lower-case letter that is a one-byte anchor,
+	// 1+ that anchor's id (0 for the other bytes).
+	shortLetter [256]int
 }
 
 // signalSet is a set of signal indexes.
@@ -400,6 +406,24 @@ func newInjectionIndex() *injectionIndex {
 			ix.cands[p] = append(ix.cands[p], c)
 		}
 	}
+	for c := 'a'; c <= 'z'; c++ {
+		switch len(ix.short[c]) {
+		case 0:
+		case 1:
+			ix.shortLetter[c] = 1 + ix.short[c][0]
+		default:
+			panic("detect: two one-byte injection anchors are the same letter")
+		}
+	}
+	ix.hasLong = make([]bool, len(ix.pairs))
+	for q, cs := range ix.cands {
+		if len(cs) > maxListLen {
+			panic("detect: an injection anchor list longer than maxListLen")
+		}
+		for _, c := range cs {
+			ix.hasLong[q] = ix.hasLong[q] || len(c.a) > 8
+		}
+	}
 	ix.letterSlot = make([]uint16, 26*26*28)
 	for c0 := 0; c0 < 26; c0++ {
 		for c1 := 0; c1 < 26; c1++ {
@@ -445,50 +469,54 @@ func (ix *injectionIndex) present(r normalize.Result, hits []anchorHit) (anchorS
 		return set, hits
 	}
 	hits = ix.presentAt(t, 0, &set, hits)
-	letterSlot, cands := ix.letterSlot, ix.cands
-	for _, p32 := range r.Starts {
-		p := int(p32)
-		if p+8 > len(t) {
-			// Near the end, where presentAt pads the last bytes.
-			hits = ix.presentAt(t, p, &set, hits)
-			continue
+	return set, ix.presentTokens(t, r.Starts, &set, hits)
+}
+
+// maxListLen bounds the anchors of one pairs list, so that a token adds
+// at most one more hit than that (for a one-byte anchor in front).
+const maxListLen = 16
+
+// presentToken records the anchors at the token that starts at p.
+func (ix *injectionIndex) presentToken(t string, p int, set *anchorSet, hits []anchorHit) []anchorHit {
+	if p+8 > len(t) {
+		// Near the end, where presentAt pads the last bytes.
+		return ix.presentAt(t, p, set, hits)
+	}
+	if c := t[p]; ix.slowStart[c] {
+		if ix.lookPast[c] {
+			// A quote or a bracket.
+			return ix.presentAt(t, p, set, hits)
 		}
-		if c := t[p]; ix.slowStart[c] {
-			if ix.lookPast[c] {
-				// A quote or a bracket.
-				hits = ix.presentAt(t, p, &set, hits)
-				continue
-			}
-			// A one-byte anchor, recorded first as presentAt does.
-			for _, id := range ix.short[c] {
-				set.set(id)
-				hits = append(hits, anchorHit{id: id, pos: p})
-			}
-		}
-		// What presentAt does for any other first byte, inline.
-		w := load64(t, p)
-		var q uint16
-		if c0, c1 := byte(w), byte(w>>8); c0-'a' < 26 && c1-'a' < 26 {
-			q = letterSlot[(int(c0-'a')*26+int(c1-'a'))*28+int(thirdClass[byte(w>>16)])]
-		} else {
-			q = ix.slotOf(w)
-		}
-		if q != 0 {
-			cs := cands[q-1]
-			for k := range cs {
-				c := &cs[k]
-				if w&c.mask != c.head || (len(c.a) > 8 && !strings.HasPrefix(t[p:], c.a)) ||
-					(c.exact && p+len(c.a) < len(t) && isLetter(t[p+len(c.a)])) {
-					continue
-				}
-				set.set(c.id)
-				if c.start {
-					hits = append(hits, anchorHit{id: c.id, pos: p})
-				}
-			}
+		// A one-byte anchor, recorded first as presentAt does.
+		for _, id := range ix.short[c] {
+			set.set(id)
+			hits = append(hits, anchorHit{id: id, pos: p})
 		}
 	}
-	return set, hits
+	// What presentAt does for any other first byte, inline.
+	w := load64(t, p)
+	var q uint16
+	if c0, c1 := byte(w), byte(w>>8); c0-'a' < 26 && c1-'a' < 26 {
+		q = ix.letterSlot[(int(c0-'a')*26+int(c1-'a'))*28+int(thirdClass[byte(w>>16)])]
+	} else {
+		q = ix.slotOf(w)
+	}
+	if q == 0 {
+		return hits
+	}
+	cs := ix.cands[q-1]
+	for k := range cs {
+		c := &cs[k]
+		if w&c.mask != c.head || (len(c.a) > 8 && !strings.HasPrefix(t[p:], c.a)) ||
+			(c.exact && p+len(c.a) < len(t) && isLetter(t[p+len(c.a)])) {
+			continue
+		}
+		set.set(c.id)
+		if c.start {
+			hits = append(hits, anchorHit{id: c.id, pos: p})
+		}
+	}
+	return hits
 }
 
 // slotOf returns the pairs list (1+index, 0 for none) for a token whose
