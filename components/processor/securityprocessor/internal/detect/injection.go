@@ -763,15 +763,29 @@ func (ix *injectionIndex) scoreWith(folded normalize.Result, payloads []normaliz
 	return hit, hits
 }
 
-// embeddedFirstWords are the words embeddedRequestRe can start with; the
-// regex runs only on lines that begin with one.
-var embeddedFirstWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields("write provide show help recommend suggest summarize summarise describe analyze analyse determine classify translate list explain generate create compose draft tell give find calculate compare identify outline predict evaluate assess teach convert how what which why can could would is are") {
-		m[w] = true
+// embeddedFirstWords are the words embeddedRequestRe can start with: the
+// verbs, after which it always matches (a word boundary follows a whole
+// first word), and the question words, after which it needs the line to
+// end in '?'. The regex runs only on lines that begin with a question word
+// and end in '?'.
+var embeddedFirstWords = func() map[string]embeddedKind {
+	m := map[string]embeddedKind{}
+	for _, w := range strings.Fields("write provide show help recommend suggest summarize summarise describe analyze analyse determine classify translate list explain generate create compose draft tell give find calculate compare identify outline predict evaluate assess teach convert") {
+		m[w] = embeddedVerb
+	}
+	for _, w := range strings.Fields("how what which why can could would is are") {
+		m[w] = embeddedQuestion
 	}
 	return m
 }()
+
+type embeddedKind uint8
+
+const (
+	embeddedNone embeddedKind = iota
+	embeddedVerb
+	embeddedQuestion
+)
 
 var embeddedSignal = signal{rule: RuleEmbeddedRequest, weight: 0.5, re: embeddedRequestRe}
 
@@ -793,9 +807,15 @@ func (ix *injectionIndex) embedded(r normalize.Result, found func(string)) {
 		if k := strings.IndexByte(line, ' '); k > 0 {
 			first = line[:k]
 		}
-		if embeddedFirstWords[first] && embeddedRequestRe.MatchString(line) {
+		switch embeddedFirstWords[first] {
+		case embeddedVerb:
 			found(line)
 			return
+		case embeddedQuestion:
+			if strings.HasSuffix(line, "?") && embeddedRequestRe.MatchString(line) {
+				found(line)
+				return
+			}
 		}
 	}
 }

@@ -221,7 +221,7 @@ func (ix *injectionIndex) scoreReference(folded normalize.Result, payloads []nor
 			}
 		}
 		if indirect && len(r.Breaks) > 0 {
-			ix.embedded(r, func(line string) {
+			embeddedReference(r, func(line string) {
 				consider(&embeddedSignal, line, r.Evasions|extra)
 			})
 		}
@@ -326,5 +326,30 @@ func scanNumbersReference(s string, emit func(rule string, start, end int)) {
 			emit(rule, i, end)
 		}
 		i = end
+	}
+}
+
+// embeddedReference is injectionIndex.embedded running the regex on every
+// line of four to forty words whose first word it can start with.
+func embeddedReference(r normalize.Result, found func(string)) {
+	start := 0
+	for k := 0; k <= len(r.Breaks); k++ {
+		end := len(r.Text)
+		if k < len(r.Breaks) {
+			end = r.Breaks[k]
+		}
+		line := strings.TrimSpace(r.Text[start:min(end, len(r.Text))])
+		start = end + 1
+		if words := strings.Count(line, " ") + 1; words < 4 || words > 40 {
+			continue
+		}
+		first := line
+		if k := strings.IndexByte(line, ' '); k > 0 {
+			first = line[:k]
+		}
+		if embeddedFirstWords[first] != embeddedNone && embeddedRequestRe.MatchString(line) {
+			found(line)
+			return
+		}
 	}
 }
