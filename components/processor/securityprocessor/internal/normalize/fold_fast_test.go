@@ -20,7 +20,7 @@ func foldInputs() []string {
 		"line one\nline two\r\nline three\n", "  leading and trailing  ", "March 3rd, KB-1042", benchText,
 		"résumé naïve café", "don’t “say”", "\u0130stanbul", "Ⱥⱥ", "𝐢𝐠𝐧𝐨𝐫𝐞",
 		// Runs of lower-case words joined by single spaces, taken by
-		// lowerWords: single letters, long words, and where they stop.
+		// letterWords: single letters, long words, and where they stop.
 		"a b c d e f", "ab c d e f g", "Ab c d e", "a b c d", "x a b c", "the quick brown fox jumps over the lazy dog",
 		"one two  three four", "one two\nthree four", "abc de f g h i j k l", "thisisaverylongwordindeed and more",
 		"word word2 word", "word A word", "a b c D e f g h", "ǅ a b c d",
