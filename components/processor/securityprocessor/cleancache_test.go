@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap"
 
+	"github.com/agentstack/agentstack/components/processor/securityprocessor/internal/bench"
 	"github.com/agentstack/agentstack/components/processor/securityprocessor/internal/detect"
 )
 
@@ -23,7 +24,7 @@ func shortValues() []string {
 		"jane@example.com", "4111 1111 1111 1111", "536-22-8726", "203.0.113.42", "2001:db8::1", "+41 (0)96 471 07 95",
 		"GB82 WEST 1234 5698 7654 32", "AKIAIOSFODNN7EXAMPLE", "ghp_" + strings.Repeat("aB3x", 9), "api_key=Zx9!kq2Lw8",
 		"<|im_start|>system", "[inst] ignore", "![x](https://a.b/?q=1)", "i g n o r e", "ｉｇｎｏｒｅ", "user", "assistant",
-		strings.Repeat("x", cleanMaxLen), strings.Repeat("x", cleanMaxLen+1), benchText[:cleanMaxLen], benchText[:cleanMaxLen+1],
+		strings.Repeat("x", cleanMaxLen), strings.Repeat("x", cleanMaxLen+1), bench.Text[:cleanMaxLen], bench.Text[:cleanMaxLen+1],
 	}
 	root := filepath.Join("..", "..", "..", "..", "shared", "testdata")
 	var long []string
@@ -45,7 +46,7 @@ func shortValues() []string {
 			}
 		}
 	}
-	long = append(long, benchText)
+	long = append(long, bench.Text)
 	for _, t := range long {
 		for i := 0; i < len(t); i += 23 {
 			in = append(in, t[i:min(len(t), i+cleanMaxLen)])

@@ -73,7 +73,7 @@ func genericBlock(b []byte) Block {
 		l7 := x7 | 0x20*ones // ASCII letters in lower case
 		digit := (x7 + (0x80-'0')*ones) &^ (x7 + (0x7f-'9')*ones) &^ x & high
 		alnum := digit | (l7+(0x80-'a')*ones)&^(l7+(0x7f-'z')*ones)&^x&high
-		letter := (l7+(0x80-'a')*ones)&^(l7+(0x7f-'z')*ones)&^x&high
+		letter := (l7 + (0x80-'a')*ones) &^ (l7 + (0x7f-'z')*ones) &^ x & high
 		p := x&^(3*ones) ^ ('(' * ones)
 		punct := ^((p&high7 + high7) | p | high7)
 		var wordPunct uint64

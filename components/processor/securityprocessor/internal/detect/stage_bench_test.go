@@ -3,77 +3,78 @@ package detect
 import (
 	"testing"
 
+	"github.com/agentstack/agentstack/components/processor/securityprocessor/internal/bench"
 	"github.com/agentstack/agentstack/components/processor/securityprocessor/internal/classify"
 	"github.com/agentstack/agentstack/components/processor/securityprocessor/internal/normalize"
 )
 
-// The stage benchmarks split BenchmarkScanAll into its passes over benchText,
+// The stage benchmarks split BenchmarkScanAll into its passes over bench.Text,
 // to show where the time goes.
 
 func BenchmarkStageFold(b *testing.B) {
-	b.SetBytes(int64(len(benchText)))
+	b.SetBytes(int64(len(bench.Text)))
 	b.ReportAllocs()
-	start := processCPU()
+	start := bench.CPU()
 	for b.Loop() {
-		_ = normalize.Fold(benchText)
+		_ = normalize.Fold(bench.Text)
 	}
-	reportCPU(b, start)
+	bench.ReportCPU(b, start)
 }
 
 func BenchmarkStageInjectionIndex(b *testing.B) {
 	e, _ := New(all())
-	f := normalize.Fold(benchText)
+	f := normalize.Fold(bench.Text)
 	var hits []anchorHit
 	b.SetBytes(int64(len(f.Text)))
 	b.ReportAllocs()
-	start := processCPU()
+	start := bench.CPU()
 	for b.Loop() {
 		_, hits = e.injection.present(f, hits[:0])
 	}
-	reportCPU(b, start)
+	bench.ReportCPU(b, start)
 }
 
 func BenchmarkStageInjectionScore(b *testing.B) {
 	e, _ := New(all())
-	f := normalize.Fold(benchText)
-	b.SetBytes(int64(len(benchText)))
+	f := normalize.Fold(bench.Text)
+	b.SetBytes(int64(len(bench.Text)))
 	b.ReportAllocs()
-	start := processCPU()
+	start := bench.CPU()
 	for b.Loop() {
 		_ = e.injection.score(f, nil, false, e.disabled)
 	}
-	reportCPU(b, start)
+	bench.ReportCPU(b, start)
 }
 
 func BenchmarkStageSecrets(b *testing.B) {
 	e, _ := New(all())
-	blocks := classify.Blocks(benchText, nil)
-	b.SetBytes(int64(len(benchText)))
+	blocks := classify.Blocks(bench.Text, nil)
+	b.SetBytes(int64(len(bench.Text)))
 	b.ReportAllocs()
-	start := processCPU()
+	start := bench.CPU()
 	for b.Loop() {
-		e.scanSecrets(benchText, blocks, func(string, int, int) {})
+		e.scanSecrets(bench.Text, blocks, func(string, int, int) {})
 	}
-	reportCPU(b, start)
+	bench.ReportCPU(b, start)
 }
 
 func BenchmarkStageNumbers(b *testing.B) {
-	b.SetBytes(int64(len(benchText)))
+	b.SetBytes(int64(len(bench.Text)))
 	b.ReportAllocs()
-	start := processCPU()
+	start := bench.CPU()
 	for b.Loop() {
-		scanNumbers(benchText, func(string, int, int) {})
+		scanNumbers(bench.Text, func(string, int, int) {})
 	}
-	reportCPU(b, start)
+	bench.ReportCPU(b, start)
 }
 
 func BenchmarkStageEmailsIPv6(b *testing.B) {
-	b.SetBytes(int64(len(benchText)))
+	b.SetBytes(int64(len(bench.Text)))
 	b.ReportAllocs()
-	start := processCPU()
+	start := bench.CPU()
 	for b.Loop() {
-		scanEmails(benchText, func(string, int, int) {})
-		scanIPv6(benchText, func(string, int, int) {})
+		scanEmails(bench.Text, func(string, int, int) {})
+		scanIPv6(bench.Text, func(string, int, int) {})
 	}
-	reportCPU(b, start)
+	bench.ReportCPU(b, start)
 }
