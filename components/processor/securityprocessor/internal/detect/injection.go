@@ -251,7 +251,6 @@ type injectionIndex struct {
 	alwaysTry    signalSet
 	cands        [][]anchorCand
 	otherBits    [1 << 16 / 64]uint64
-	shortBits    [4]uint64 // bytes with one-byte anchors
 	// letterSlot merges letterPair and letterTriple for tokens that start
 	// with two lower-case letters, indexed by those and thirdClass of the
 	// third byte: two-letter anchors are whole words, so they can only
@@ -437,7 +436,6 @@ func newInjectionIndex() *injectionIndex {
 	}
 	for c := range ix.short {
 		if len(ix.short[c]) > 0 {
-			ix.shortBits[c/64] |= 1 << (c % 64)
 			ix.slowStart[c] = true
 		}
 	}
@@ -478,29 +476,29 @@ const maxListLen = 16
 
 // presentToken records the anchors at the token that starts at p.
 func (ix *injectionIndex) presentToken(t string, p int, set *anchorSet, hits []anchorHit) []anchorHit {
-	if p+8 > len(t) {
-		// Near the end, where presentAt pads the last bytes.
+	if p+8 > len(t) || ix.lookPast[t[p]] {
+		// Near the end, where presentAt pads the last bytes, or a quote or
+		// a bracket, which it looks past.
 		return ix.presentAt(t, p, set, hits)
 	}
-	if c := t[p]; ix.slowStart[c] {
-		if ix.lookPast[c] {
-			// A quote or a bracket.
-			return ix.presentAt(t, p, set, hits)
-		}
-		// A one-byte anchor, recorded first as presentAt does.
-		for _, id := range ix.short[c] {
-			set.set(id)
-			hits = append(hits, anchorHit{id: id, pos: p})
-		}
-	}
-	// What presentAt does for any other first byte, inline.
+	hits = ix.shortAt(t, p, set, hits)
 	w := load64(t, p)
-	var q uint16
-	if c0, c1 := byte(w), byte(w>>8); c0-'a' < 26 && c1-'a' < 26 {
-		q = ix.letterSlot[(int(c0-'a')*26+int(c1-'a'))*28+int(thirdClass[byte(w>>16)])]
-	} else {
-		q = ix.slotOf(w)
+	return ix.listAt(t, p, w, ix.slotOf(w), set, hits)
+}
+
+// shortAt records the one-byte anchors that t[p] is (they come before the
+// token's other anchors).
+func (ix *injectionIndex) shortAt(t string, p int, set *anchorSet, hits []anchorHit) []anchorHit {
+	for _, id := range ix.short[t[p]] {
+		set.set(id)
+		hits = append(hits, anchorHit{id: id, pos: p})
 	}
+	return hits
+}
+
+// listAt records the anchors of pairs list q (1+index, 0 for none) that the
+// token at p holds; w is t's eight bytes from p, zero-padded past the end.
+func (ix *injectionIndex) listAt(t string, p int, w uint64, q uint16, set *anchorSet, hits []anchorHit) []anchorHit {
 	if q == 0 {
 		return hits
 	}
@@ -568,12 +566,7 @@ func (ix *injectionIndex) presentAt(t string, i int, set *anchorSet, hits []anch
 	// `"ignore` shows its anchor, while "[inst" keeps its own.
 	j := i
 	for k := 0; k < 2 && j < len(t); k++ {
-		if c := t[j]; ix.shortBits[c/64]&(1<<(c%64)) != 0 {
-			for _, id := range ix.short[c] {
-				set.set(id)
-				hits = append(hits, anchorHit{id: id, pos: j})
-			}
-		}
+		hits = ix.shortAt(t, j, set, hits)
 		if j+1 >= len(t) {
 			break
 		}
@@ -587,21 +580,7 @@ func (ix *injectionIndex) presentAt(t string, i int, set *anchorSet, hits []anch
 				w = w<<8 | uint64(t[m])
 			}
 		}
-		p := ix.slotOf(w)
-		if p != 0 {
-			cs := ix.cands[p-1]
-			for k := range cs {
-				c := &cs[k]
-				if w&c.mask != c.head || (len(c.a) > 8 && !strings.HasPrefix(t[j:], c.a)) ||
-					(c.exact && j+len(c.a) < len(t) && isLetter(t[j+len(c.a)])) {
-					continue
-				}
-				set.set(c.id)
-				if c.start {
-					hits = append(hits, anchorHit{id: c.id, pos: j})
-				}
-			}
-		}
+		hits = ix.listAt(t, j, w, ix.slotOf(w), set, hits)
 		if c := t[j]; c != '"' && c != '\'' && c != '(' && c != '*' && c != '`' && c != '[' {
 			break
 		}
