@@ -232,8 +232,8 @@ func (e *Engine) Scan(text string, src Source, dst []Finding) []Finding {
 	defer e.putScratch(sc)
 	var blocks []classify.Block
 	if e.cfg.Secrets || e.cfg.Injection && scansInjection(src) {
-		blocks = classify.Blocks(text, sc.blocks[:0])
-		sc.blocks = blocks
+		sc.classify(text)
+		blocks = sc.blocks
 	}
 	emit := func(rule string, start, end int) {
 		if e.disabled[rule] {
@@ -284,7 +284,7 @@ func (e *Engine) Scan(text string, src Source, dst []Finding) []Finding {
 	}
 	dst = dropOverlaps(dst, base)
 	if e.cfg.Injection && scansInjection(src) {
-		if f, ok := e.injectionWith(text, src, sc, blocks); ok {
+		if f, ok := e.injectionWith(text, src, sc); ok {
 			dst = append(dst, f)
 		}
 	}
@@ -301,13 +301,13 @@ func scansInjection(src Source) bool {
 func (e *Engine) Injection(text string, src Source) (Finding, bool) {
 	sc := scratches.Get().(*scratch)
 	defer e.putScratch(sc)
-	sc.blocks = classify.Blocks(text, sc.blocks[:0])
-	return e.injectionWith(text, src, sc, sc.blocks)
+	sc.classify(text)
+	return e.injectionWith(text, src, sc)
 }
 
-// injectionWith is Injection working in sc, with the text's blocks.
-func (e *Engine) injectionWith(text string, src Source, sc *scratch, blocks []classify.Block) (Finding, bool) {
-	hit := e.injectionScore(text, src, sc, blocks)
+// injectionWith is Injection working in sc, which holds text classified.
+func (e *Engine) injectionWith(text string, src Source, sc *scratch) (Finding, bool) {
+	hit := e.injectionScore(text, src, sc)
 	if hit.score < e.cfg.InjectionThreshold {
 		return Finding{}, false
 	}
@@ -328,13 +328,14 @@ func (e *Engine) injectionWith(text string, src Source, sc *scratch, blocks []cl
 func (e *Engine) InjectionScore(text string, src Source) InjectionHit {
 	sc := scratches.Get().(*scratch)
 	defer e.putScratch(sc)
-	sc.blocks = classify.Blocks(text, sc.blocks[:0])
-	return e.injectionScore(text, src, sc, sc.blocks)
+	sc.classify(text)
+	return e.injectionScore(text, src, sc)
 }
 
-// injectionScore is InjectionScore working in sc, with the text's blocks.
-func (e *Engine) injectionScore(text string, src Source, sc *scratch, blocks []classify.Block) InjectionHit {
-	folded := normalize.FoldClassified(text, &sc.fold, blocks)
+// injectionScore is InjectionScore working in sc, which holds text
+// classified.
+func (e *Engine) injectionScore(text string, src Source, sc *scratch) InjectionHit {
+	folded := normalize.FoldClassified(text, &sc.fold, sc.blocks)
 	var payloads []normalize.Result
 	if folded.Encoded {
 		for _, p := range normalize.Base64Payloads(text, 16, 4) {
@@ -359,6 +360,11 @@ type scratch struct {
 	blocks []classify.Block
 	fold   normalize.Scratch
 	hits   []anchorHit
+}
+
+// classify puts text's classified blocks in sc.blocks.
+func (sc *scratch) classify(text string) {
+	sc.blocks = classify.Blocks(text, sc.blocks[:0])
 }
 
 // putScratch returns sc to the pool, without the storage that grew past
