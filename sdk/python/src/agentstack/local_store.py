@@ -49,7 +49,7 @@ class LocalStore:
         self._pid = os.getpid()
         if not create and not os.path.exists(self.path):
             return None
-        directory = os.path.dirname(os.path.abspath(self.path))
+        directory = os.path.dirname(self.path)
         if create and not os.path.isdir(directory):
             os.makedirs(directory, exist_ok=True)
         conn = sqlite3.connect(self.path, timeout=5.0, check_same_thread=False, isolation_level=None)
@@ -113,23 +113,19 @@ class LocalStore:
 
     def mark_as_sent(self, ids: List[Tuple[str, str]]) -> None:
         """Removes delivered spans, given as (trace_id, span_id) pairs."""
-        if not ids:
-            return
-        with self._lock:
-            conn = self._connect(create=False)
-            if conn is None:
-                return
-            conn.executemany("DELETE FROM unsent_spans WHERE trace_id = ? AND span_id = ?", ids)
+        self._for_each_span(ids, "DELETE FROM unsent_spans WHERE trace_id = ? AND span_id = ?")
 
     def record_attempt(self, ids: List[Tuple[str, str]]) -> None:
+        self._for_each_span(ids, "UPDATE unsent_spans SET attempts = attempts + 1 WHERE trace_id = ? AND span_id = ?")
+
+    def _for_each_span(self, ids: List[Tuple[str, str]], sql: str) -> None:
+        """Runs ``sql`` once per (trace_id, span_id) pair; a store with no file yet has nothing to change."""
         if not ids:
             return
         with self._lock:
             conn = self._connect(create=False)
-            if conn is None:
-                return
-            conn.executemany(
-                "UPDATE unsent_spans SET attempts = attempts + 1 WHERE trace_id = ? AND span_id = ?", ids)
+            if conn is not None:
+                conn.executemany(sql, ids)
 
     def delete_sent(self) -> None:
         with self._lock:

@@ -17,6 +17,9 @@ from ..llm import (
     GEN_AI_REQUEST_MODEL,
     GEN_AI_REQUEST_TEMPERATURE,
     GEN_AI_REQUEST_TOP_P,
+    GEN_AI_RESPONSE_ID,
+    GEN_AI_RESPONSE_MODEL,
+    _as_int as as_int,
     messages_json,
 )
 from ..models import SpanKind
@@ -35,15 +38,6 @@ def get(obj: Any, *path: str) -> Any:
         else:
             obj = getattr(obj, name, None)
     return obj
-
-
-def as_int(value: Any) -> Optional[int]:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class Accumulator:
@@ -74,9 +68,10 @@ class Spec:
             value = kwargs.get(key)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 attrs[attr] = value
-        max_tokens = kwargs.get("max_tokens", kwargs.get("max_completion_tokens", kwargs.get("max_output_tokens")))
-        if as_int(max_tokens) is not None:
-            attrs[GEN_AI_REQUEST_MAX_TOKENS] = as_int(max_tokens)
+        max_tokens = as_int(
+            kwargs.get("max_tokens", kwargs.get("max_completion_tokens", kwargs.get("max_output_tokens"))))
+        if max_tokens is not None:
+            attrs[GEN_AI_REQUEST_MAX_TOKENS] = max_tokens
         if capture:
             messages = self.input_messages(kwargs)
             if messages:
@@ -346,16 +341,33 @@ def patch_client(client: Any, paths: Sequence[Tuple[Tuple[str, ...], Spec]]) -> 
     return count
 
 
+def class_attribute(module_name: str, class_name: str, attr: str) -> Tuple[Any, Any]:
+    """``(cls, cls.__dict__[attr])`` of a class in an installed module; None for whatever is missing."""
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None, None
+    cls = getattr(module, class_name, None)
+    if not isinstance(cls, type):
+        return None, None
+    return cls, cls.__dict__.get(attr)
+
+
+def restore_original(module_name: str, class_name: str, attr: str) -> bool:
+    """Puts back what a wrapper of ours replaced on a class; False if it is not wrapped."""
+    cls, current = class_attribute(module_name, class_name, attr)
+    original = getattr(current, WRAPPED_FLAG, None)
+    if original is None:
+        return False
+    setattr(cls, attr, original)
+    return True
+
+
 def patch_classes(targets: Sequence[Tuple[str, str, Spec]]) -> int:
     """Wraps ``create`` on classes named by (module, class); returns how many were wrapped."""
     count = 0
     for module_name, class_name, spec in targets:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        cls = getattr(module, class_name, None)
-        original = cls.__dict__.get("create") if isinstance(cls, type) else None
+        cls, original = class_attribute(module_name, class_name, "create")
         if original is None or getattr(original, WRAPPED_FLAG, None) is not None:
             continue
         setattr(cls, "create", wrap_create(original, spec))
@@ -364,19 +376,19 @@ def patch_classes(targets: Sequence[Tuple[str, str, Spec]]) -> int:
 
 
 def unpatch_classes(targets: Sequence[Tuple[str, str, Spec]]) -> int:
-    count = 0
-    for module_name, class_name, _spec in targets:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        cls = getattr(module, class_name, None)
-        current = cls.__dict__.get("create") if isinstance(cls, type) else None
-        original = getattr(current, WRAPPED_FLAG, None)
-        if original is not None:
-            setattr(cls, "create", original)
-            count += 1
-    return count
+    return sum(restore_original(module_name, class_name, "create") for module_name, class_name, _spec in targets)
+
+
+def response_identity(response: Any) -> Dict[str, Any]:
+    """The response's model and id attributes, for those it has."""
+    attrs: Dict[str, Any] = {}
+    model = get(response, "model")
+    if model:
+        attrs[GEN_AI_RESPONSE_MODEL] = str(model)
+    rid = get(response, "id")
+    if rid:
+        attrs[GEN_AI_RESPONSE_ID] = str(rid)
+    return attrs
 
 
 def finish_reasons(values: List[Any]) -> List[str]:

@@ -17,7 +17,7 @@ from ..llm import (
     messages_json,
 )
 from ..tracer import Span
-from ._common import Accumulator, Spec, as_int, get
+from ._common import Accumulator, Spec, as_int, get, response_identity
 
 
 def _usage_attributes(usage: Any) -> Dict[str, Any]:
@@ -73,12 +73,7 @@ class MessagesSpec(Spec):
 
     def response_attributes(self, response: Any, capture: bool) -> Dict[str, Any]:
         attrs = _usage_attributes(get(response, "usage"))
-        model = get(response, "model")
-        if model:
-            attrs[GEN_AI_RESPONSE_MODEL] = str(model)
-        rid = get(response, "id")
-        if rid:
-            attrs[GEN_AI_RESPONSE_ID] = str(rid)
+        attrs.update(response_identity(response))
         reason = get(response, "stop_reason")
         if reason:
             attrs[GEN_AI_RESPONSE_FINISH_REASONS] = [str(reason)]

@@ -10,7 +10,6 @@ LLM calls inside are captured by :func:`instrument_openai` and friends.
 from __future__ import annotations
 
 import functools
-import importlib
 import inspect
 from typing import Any, Callable, Dict, List, Sequence, Tuple
 
@@ -18,7 +17,7 @@ from .._internal.safety import report
 from ..config import get_config
 from ..context import activate, deactivate
 from ..tracer import get_tracer
-from ._common import WRAPPED_FLAG
+from ._common import WRAPPED_FLAG, class_attribute, restore_original
 
 GEN_AI_AGENT_NAME = "gen_ai.agent.name"
 GEN_AI_OPERATION_NAME = "gen_ai.operation.name"
@@ -104,12 +103,7 @@ def _wrap(original: Callable[..., Any], prefix: str) -> Callable[..., Any]:
 def instrument(targets: Sequence[Tuple[str, str, str, str]] = TARGETS) -> int:
     count = 0
     for module_name, class_name, method, prefix in targets:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        cls = getattr(module, class_name, None)
-        original = cls.__dict__.get(method) if isinstance(cls, type) else None
+        cls, original = class_attribute(module_name, class_name, method)
         if original is None or not callable(original) or getattr(original, WRAPPED_FLAG, None) is not None:
             continue
         setattr(cls, method, _wrap(original, prefix))
@@ -118,16 +112,4 @@ def instrument(targets: Sequence[Tuple[str, str, str, str]] = TARGETS) -> int:
 
 
 def uninstrument(targets: Sequence[Tuple[str, str, str, str]] = TARGETS) -> int:
-    count = 0
-    for module_name, class_name, method, _prefix in targets:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        cls = getattr(module, class_name, None)
-        current = cls.__dict__.get(method) if isinstance(cls, type) else None
-        original = getattr(current, WRAPPED_FLAG, None)
-        if original is not None:
-            setattr(cls, method, original)
-            count += 1
-    return count
+    return sum(restore_original(module_name, class_name, method) for module_name, class_name, method, _ in targets)

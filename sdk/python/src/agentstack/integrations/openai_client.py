@@ -17,7 +17,7 @@ from ..llm import (
     messages_json,
 )
 from ..tracer import Span
-from ._common import Accumulator, Spec, as_int, finish_reasons, get
+from ._common import Accumulator, Spec, as_int, finish_reasons, get, response_identity
 
 
 def _usage_attributes(usage: Any) -> Dict[str, Any]:
@@ -68,12 +68,7 @@ class ChatCompletionsSpec(Spec):
 
     def response_attributes(self, response: Any, capture: bool) -> Dict[str, Any]:
         attrs = _usage_attributes(get(response, "usage"))
-        model = get(response, "model")
-        if model:
-            attrs[GEN_AI_RESPONSE_MODEL] = str(model)
-        rid = get(response, "id")
-        if rid:
-            attrs[GEN_AI_RESPONSE_ID] = str(rid)
+        attrs.update(response_identity(response))
         choices = get(response, "choices") or []
         reasons = finish_reasons([get(c, "finish_reason") for c in choices])
         if reasons:
@@ -156,12 +151,7 @@ class ResponsesSpec(Spec):
 
     def response_attributes(self, response: Any, capture: bool) -> Dict[str, Any]:
         attrs = _usage_attributes(get(response, "usage"))
-        model = get(response, "model")
-        if model:
-            attrs[GEN_AI_RESPONSE_MODEL] = str(model)
-        rid = get(response, "id")
-        if rid:
-            attrs[GEN_AI_RESPONSE_ID] = str(rid)
+        attrs.update(response_identity(response))
         status = get(response, "status")
         if status:
             attrs[GEN_AI_RESPONSE_FINISH_REASONS] = [str(status)]
