@@ -153,6 +153,17 @@ func FoldClassified(s string, sc *Scratch, blocks []classify.Block) Result {
 	// has collects the bytes written other than lower-case letters and
 	// spaces (see Result.Has).
 	has := hasAlways
+	// space writes the one space a run of whitespace folds to, and
+	// records the token start after it.
+	space := func() {
+		if fl&fLastSpace == 0 {
+			buf[n] = ' '
+			n++
+			starts[ns] = int32(n)
+			ns++
+			fl |= fLastSpace
+		}
+	}
 	endB64 := func() {
 		if b64 >= 16 && fl&fB64Upper != 0 && (fl&fB64Digit != 0 || b64 >= 24) {
 			res.Encoded = true
@@ -260,13 +271,7 @@ func FoldClassified(s string, sc *Scratch, blocks []classify.Block) Result {
 			case clsUpper:
 				c += 'a' - 'A'
 			case clsSpace:
-				if fl&fLastSpace == 0 {
-					buf[n] = ' '
-					n++
-					starts[ns] = int32(n)
-					ns++
-					fl |= fLastSpace
-				}
+				space()
 				if c == '\n' && n > 0 && (len(res.Breaks) == 0 || res.Breaks[len(res.Breaks)-1] != n-1) {
 					res.Breaks = append(res.Breaks, n-1)
 				}
@@ -299,13 +304,7 @@ func FoldClassified(s string, sc *Scratch, blocks []classify.Block) Result {
 			continue
 		}
 		if unicode.IsSpace(r) {
-			if fl&fLastSpace == 0 {
-				buf[n] = ' '
-				n++
-				starts[ns] = int32(n)
-				ns++
-				fl |= fLastSpace
-			}
+			space()
 			continue
 		}
 		if b, ok := foldRune(r); ok {
