@@ -25,6 +25,16 @@ export function Card({ label, value, hint, tone }: { label: string; value: React
   );
 }
 
+/** One figure of a detail page's summary row. */
+export function Stat({ label, value, tone }: { label: string; value: React.ReactNode; tone?: "red" | "amber" }) {
+  return (
+    <div className={`stat${tone ? ` tone-${tone}` : ""}`}>
+      <div className="stat-label">{label}</div>
+      <div className="stat-value">{value}</div>
+    </div>
+  );
+}
+
 export function Pagination({ page, totalPages, total, onPage }: { page: number; totalPages: number; total: number; onPage: (p: number) => void }) {
   if (total === 0) return null;
   return (

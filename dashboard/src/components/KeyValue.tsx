@@ -25,17 +25,24 @@ export function AttributeRows({ attrs }: { attrs: Attributes }) {
     <table className="kv compact">
       <tbody>
         {Object.entries(attrs).map(([k, v]) => (
-          <tr key={k}>
-            <th>
-              <Key k={k} />
-            </th>
-            <td>
-              <Value v={v} />
-            </td>
-          </tr>
+          <AttributeRow key={k} k={k} v={v} />
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** One attribute as a table row: the key in the header cell, the value beside it. */
+export function AttributeRow({ k, v }: { k: string; v: unknown }) {
+  return (
+    <tr>
+      <th>
+        <Key k={k} />
+      </th>
+      <td>
+        <Value v={v} />
+      </td>
+    </tr>
   );
 }
 

@@ -13,3 +13,17 @@ export function RangePicker({ fallback = "24h" }: { fallback?: RangeKey }) {
     </div>
   );
 }
+
+/** A range select whose empty value is all time, for lists that are not limited to a range by default. */
+export function RangeSelect(props: React.SelectHTMLAttributes<HTMLSelectElement>) {
+  return (
+    <select {...props}>
+      <option value="">All time</option>
+      {RANGES.map((r) => (
+        <option key={r.key} value={r.key}>
+          Last {r.label}
+        </option>
+      ))}
+    </select>
+  );
+}

@@ -7,7 +7,7 @@ import { useProjectLink, useQueryState } from "../lib/urlstate";
 import { SeverityBadge, StatusBadge } from "./Badges";
 import { ConversationTab } from "./ConversationTab";
 import { CopyButton } from "./CopyButton";
-import { AttributeRows, Key, Value } from "./KeyValue";
+import { AttributeRow, AttributeRows } from "./KeyValue";
 
 type Tab = "chat" | "attributes" | "events" | "alerts";
 
@@ -123,14 +123,7 @@ export function AttributeTable({ attrs, resource }: { attrs: Attributes; resourc
       <table className="kv" data-testid="attributes">
         <tbody>
           {main.map(([k, v]) => (
-            <tr key={k}>
-              <th>
-                <Key k={k} />
-              </th>
-              <td>
-                <Value v={v} />
-              </td>
-            </tr>
+            <AttributeRow key={k} k={k} v={v} />
           ))}
           {main.length === 0 && (
             <tr>
@@ -145,14 +138,7 @@ export function AttributeTable({ attrs, resource }: { attrs: Attributes; resourc
           <table className="kv">
             <tbody>
               {res.map(([k, v]) => (
-                <tr key={k}>
-                  <th>
-                <Key k={k} />
-              </th>
-                  <td>
-                    <Value v={v} />
-                  </td>
-                </tr>
+                <AttributeRow key={k} k={k} v={v} />
               ))}
             </tbody>
           </table>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { useNavigate } from "react-router";
-import { RANGES, useProjectLink, useQueryState } from "../lib/urlstate";
+import { useProjectLink, useQueryState } from "../lib/urlstate";
+import { RangeSelect } from "./RangePicker";
 export { traceParamsFrom } from "../lib/traceParams";
 
 const TEXT_FIELDS = ["q", "service", "name", "model", "min_duration_ms", "min_cost"] as const;
@@ -53,14 +54,7 @@ export function TraceFilters() {
       {field("model", "Model", { placeholder: "gpt-4o" })}
       <label className="field inline">
         <span>Time</span>
-        <select name="range" value={params.get("range") ?? ""} onChange={(e) => update({ range: e.target.value, start: null, end: null })}>
-          <option value="">All time</option>
-          {RANGES.map((r) => (
-            <option key={r.key} value={r.key}>
-              Last {r.label}
-            </option>
-          ))}
-        </select>
+        <RangeSelect name="range" value={params.get("range") ?? ""} onChange={(e) => update({ range: e.target.value, start: null, end: null })} />
       </label>
       {field("min_duration_ms", "Min ms", { type: "number", min: 0, step: "any", className: "narrow" })}
       {field("min_cost", "Min $", { type: "number", min: 0, step: "any", className: "narrow" })}

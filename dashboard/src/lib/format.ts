@@ -63,20 +63,34 @@ export function formatPercent(ratio: number | null | undefined): string {
   return `${trim(p.toFixed(1))}%`;
 }
 
+// Building an Intl.DateTimeFormat is slow and formatTime/formatClock run for
+// every table row and live-feed item on each render: one formatter per time zone.
+function formatterCache(locale: string, opts: Intl.DateTimeFormatOptions): (timeZone?: string) => Intl.DateTimeFormat {
+  const cache = new Map<string | undefined, Intl.DateTimeFormat>();
+  return (timeZone) => {
+    let f = cache.get(timeZone);
+    if (!f) cache.set(timeZone, (f = new Intl.DateTimeFormat(locale, { ...opts, timeZone })));
+    return f;
+  };
+}
+
+const dateTimeFormat = formatterCache("en-CA", {
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+});
+
+const clockFormat = formatterCache("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+
 /** A time (RFC 3339 string, Date, or ns since epoch as a number) as "2026-11-26 14:20:05". */
 export function formatTime(t: string | number | Date | null | undefined, timeZone?: string): string {
   const d = toDate(t);
   if (!d) return "—";
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(d);
+  const parts = dateTimeFormat(timeZone).formatToParts(d);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}:${get("second")}`;
 }
@@ -85,13 +99,7 @@ export function formatTime(t: string | number | Date | null | undefined, timeZon
 export function formatClock(t: string | number | Date | null | undefined, timeZone?: string): string {
   const d = toDate(t);
   if (!d) return "—";
-  const s = new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-  }).format(d);
+  const s = clockFormat(timeZone).format(d);
   return `${s}.${String(d.getUTCMilliseconds()).padStart(3, "0")}`;
 }
 

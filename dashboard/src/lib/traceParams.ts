@@ -1,5 +1,5 @@
 import type { Params } from "./api";
-import { RANGES } from "./urlstate";
+import { rangeStart } from "./urlstate";
 
 /** The API parameters of the trace list, from the page's query string. */
 export function traceParamsFrom(params: URLSearchParams, now = Date.now()): Params {
@@ -10,11 +10,9 @@ export function traceParamsFrom(params: URLSearchParams, now = Date.now()): Para
   }
   const project = params.get("project");
   if (project) out.project_id = project;
-  const range = params.get("range");
-  const r = RANGES.find((x) => x.key === range);
-  if (r && !out.start) {
-    const end = Math.ceil(now / 60_000) * 60_000;
-    out.start = new Date(end - r.ms).toISOString();
+  if (!out.start) {
+    const start = rangeStart(params.get("range"), now);
+    if (start) out.start = start;
   }
   return out;
 }

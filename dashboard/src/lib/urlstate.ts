@@ -68,3 +68,8 @@ export function rangeBounds(key: string | null | undefined, fallback: RangeKey =
   const end = Math.ceil(now / 60_000) * 60_000;
   return { start: new Date(end - ms).toISOString(), end: new Date(end).toISOString(), ms };
 }
+
+/** The start of the range a ?range= key names, rounded like rangeBounds so query keys stay stable; undefined (all time) when it names none. */
+export function rangeStart(key: string | null | undefined, now = Date.now()): string | undefined {
+  return RANGES.some((r) => r.key === key) ? rangeBounds(key, undefined, now).start : undefined;
+}

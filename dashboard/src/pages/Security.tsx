@@ -1,8 +1,9 @@
 import { Link } from "react-router";
 import { useAlerts } from "../hooks/queries";
 import { formatRelative, formatTime, plural } from "../lib/format";
-import { RANGES, useProjectId, useProjectLink, useQueryState } from "../lib/urlstate";
+import { rangeStart, useProjectId, useProjectLink, useQueryState } from "../lib/urlstate";
 import { Pagination, SeverityBadge } from "../components/Badges";
+import { RangeSelect } from "../components/RangePicker";
 import { Empty, ErrorBox, Skeleton } from "../components/States";
 import { useEffect, useState } from "react";
 
@@ -12,8 +13,7 @@ export function SecurityPage() {
   const [params, update] = useQueryState();
   const project = useProjectId();
   const link = useProjectLink();
-  const range = RANGES.find((r) => r.key === params.get("range"));
-  const start = range ? new Date(Math.ceil(Date.now() / 60_000) * 60_000 - range.ms).toISOString() : undefined;
+  const start = rangeStart(params.get("range"));
   const alerts = useAlerts({
     project_id: project || undefined,
     severity: params.get("severity") ?? undefined,
@@ -55,14 +55,7 @@ export function SecurityPage() {
         </label>
         <label className="field inline">
           <span>Time</span>
-          <select value={params.get("range") ?? ""} onChange={(e) => update({ range: e.target.value })}>
-            <option value="">All time</option>
-            {RANGES.map((r) => (
-              <option key={r.key} value={r.key}>
-                Last {r.label}
-              </option>
-            ))}
-          </select>
+          <RangeSelect value={params.get("range") ?? ""} onChange={(e) => update({ range: e.target.value })} />
         </label>
         <button type="submit" className="btn small primary">
           Apply

@@ -7,7 +7,7 @@ import { useSpanConversation } from "../hooks/useSpanConversation";
 import { formatCost, formatDuration, formatTime, formatTokens } from "../lib/format";
 import type { Span, Trace } from "../lib/types";
 import { useProjectLink } from "../lib/urlstate";
-import { StatusBadge } from "../components/Badges";
+import { Stat, StatusBadge } from "../components/Badges";
 import { ChatView } from "../components/ChatView";
 import { ErrorBox, Loading } from "../components/States";
 
@@ -37,26 +37,11 @@ export function SessionDetailPage() {
         <h1 className="mono">{session.session_id}</h1>
       </header>
       <div className="trace-summary">
-        <div className="stat">
-          <div className="stat-label">Turns</div>
-          <div className="stat-value">{session.trace_count}</div>
-        </div>
-        <div className="stat">
-          <div className="stat-label">Tokens</div>
-          <div className="stat-value">{formatTokens(session.total_tokens)}</div>
-        </div>
-        <div className="stat">
-          <div className="stat-label">Cost</div>
-          <div className="stat-value">{formatCost(session.cost_usd)}</div>
-        </div>
-        <div className="stat">
-          <div className="stat-label">Alerts</div>
-          <div className="stat-value">{session.alert_count}</div>
-        </div>
-        <div className="stat">
-          <div className="stat-label">From</div>
-          <div className="stat-value">{formatTime(session.first_time)}</div>
-        </div>
+        <Stat label="Turns" value={session.trace_count} />
+        <Stat label="Tokens" value={formatTokens(session.total_tokens)} />
+        <Stat label="Cost" value={formatCost(session.cost_usd)} />
+        <Stat label="Alerts" value={session.alert_count} />
+        <Stat label="From" value={formatTime(session.first_time)} />
       </div>
       <ol className="turns" data-testid="turns">
         {traces.map((t, i) => (

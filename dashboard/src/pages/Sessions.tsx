@@ -1,30 +1,23 @@
 import { Link } from "react-router";
 import { useSessions } from "../hooks/queries";
 import { formatCost, formatDuration, formatRelative, formatTime, formatTokens } from "../lib/format";
-import { RANGES, useProjectId, useProjectLink, useQueryState } from "../lib/urlstate";
+import { rangeStart, useProjectId, useProjectLink, useQueryState } from "../lib/urlstate";
 import { Pagination } from "../components/Badges";
+import { RangeSelect } from "../components/RangePicker";
 import { Empty, ErrorBox, Skeleton } from "../components/States";
 
 export function SessionsPage() {
   const [params, update] = useQueryState();
   const project = useProjectId();
   const link = useProjectLink();
-  const range = RANGES.find((r) => r.key === params.get("range"));
-  const start = range ? new Date(Math.ceil(Date.now() / 60_000) * 60_000 - range.ms).toISOString() : undefined;
+  const start = rangeStart(params.get("range"));
   const sessions = useSessions({ project_id: project || undefined, start, page: params.get("page") ?? undefined, page_size: 50 });
 
   return (
     <div className="page">
       <header className="page-head">
         <h1>Sessions</h1>
-        <select aria-label="Time range" value={params.get("range") ?? ""} onChange={(e) => update({ range: e.target.value })}>
-          <option value="">All time</option>
-          {RANGES.map((r) => (
-            <option key={r.key} value={r.key}>
-              Last {r.label}
-            </option>
-          ))}
-        </select>
+        <RangeSelect aria-label="Time range" value={params.get("range") ?? ""} onChange={(e) => update({ range: e.target.value })} />
       </header>
       <p className="muted">A session groups the traces of one multi-turn conversation (spans carrying session.id or gen_ai.conversation.id).</p>
       {sessions.isLoading ? (

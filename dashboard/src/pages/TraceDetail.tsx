@@ -4,7 +4,7 @@ import { useTrace } from "../hooks/queries";
 import { ApiError } from "../lib/api";
 import { formatCost, formatDuration, formatTime, formatTokens } from "../lib/format";
 import { useProjectId, useProjectLink, useQueryState } from "../lib/urlstate";
-import { StatusBadge } from "../components/Badges";
+import { Stat, StatusBadge } from "../components/Badges";
 import { ErrorBox, Loading } from "../components/States";
 import { Waterfall } from "../components/Waterfall";
 import { SpanPanel } from "../components/SpanPanel";
@@ -62,15 +62,6 @@ export function TraceDetailPage() {
         <Waterfall spans={trace.data.spans} alerts={trace.data.alerts} selectedId={selectedId} onSelect={select} />
         {selected && <SpanPanel span={selected} alerts={selectedAlerts} traceStartNs={t.start_time_ns} onClose={() => update({ span: null, tab: null }, { replace: true, keepPage: true })} />}
       </div>
-    </div>
-  );
-}
-
-function Stat({ label, value, tone }: { label: string; value: React.ReactNode; tone?: "red" | "amber" }) {
-  return (
-    <div className={`stat${tone ? ` tone-${tone}` : ""}`}>
-      <div className="stat-label">{label}</div>
-      <div className="stat-value">{value}</div>
     </div>
   );
 }
