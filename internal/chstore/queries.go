@@ -24,6 +24,12 @@ func inList(col string, values []string) (string, []any) {
 	return col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(values)), ", ") + ")", args
 }
 
+// paged returns the page query's arguments: a copy of the count query's
+// args (which it keeps) followed by the page's limit and offset.
+func paged(args []any, limit, offset int) []any {
+	return append(append([]any{}, args...), int64(store.PageLimit(limit)), int64(offset))
+}
+
 // rollup merges the per-insert aggregate states of agentstack_traces into
 // one row per trace of the given projects (and, when traceID is set, of
 // that trace only). Its output columns are prefixed t_ so that the outer
@@ -121,14 +127,9 @@ func listTraces(f store.TraceFilter) (count, page query) {
 	if f.Asc {
 		dir, tie = "ASC", "DESC"
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 50
-	}
 	count = query{`SELECT toInt64(count()) FROM (` + inner + `)` + cond, args}
 	page = query{`SELECT ` + traceOut + ` FROM (` + inner + `)` + cond +
-		` ORDER BY ` + col + ` ` + dir + `, trace_id ` + tie + ` LIMIT ? OFFSET ?`,
-		append(append([]any{}, args...), int64(limit), int64(f.Offset))}
+		` ORDER BY ` + col + ` ` + dir + `, trace_id ` + tie + ` LIMIT ? OFFSET ?`, paged(args, f.Limit, f.Offset)}
 	return count, page
 }
 
@@ -188,13 +189,9 @@ func listAlerts(f store.AlertFilter) (count, page query) {
 		where, args = append(where, "created_at_ns <= ?"), append(args, f.EndNs)
 	}
 	cond := strings.Join(where, " AND ")
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 50
-	}
 	count = query{`SELECT toInt64(count()) FROM agentstack_alerts FINAL WHERE ` + cond, args}
 	page = query{`SELECT ` + alertOut + ` FROM agentstack_alerts FINAL WHERE ` + cond +
-		` ORDER BY created_at_ns DESC, id LIMIT ? OFFSET ?`, append(append([]any{}, args...), int64(limit), int64(f.Offset))}
+		` ORDER BY created_at_ns DESC, id LIMIT ? OFFSET ?`, paged(args, f.Limit, f.Offset)}
 	return count, page
 }
 
@@ -208,16 +205,12 @@ func listSessions(f store.SessionFilter) (count, page query) {
 		where, args = append(where, "t_start <= ?"), append(args, f.EndNs)
 	}
 	cond := " WHERE " + strings.Join(where, " AND ")
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 50
-	}
 	count = query{`SELECT toInt64(count()) FROM (SELECT 1 FROM (` + inner + `)` + cond + ` GROUP BY project_id, t_session)`, args}
 	page = query{`SELECT project_id, t_session, toInt64(count()), toInt64(countIf(t_errors > 0)), toInt64(min(t_start)),
 		toInt64(max(t_end)) AS s_last, toInt64(sum(t_in)), toInt64(sum(t_out)), toInt64(sum(t_total)), toFloat64(sum(t_cost)),
 		toInt64(sum(t_alerts))
 		FROM (` + inner + `)` + cond + ` GROUP BY project_id, t_session
-		ORDER BY s_last DESC, t_session LIMIT ? OFFSET ?`, append(append([]any{}, args...), int64(limit), int64(f.Offset))}
+		ORDER BY s_last DESC, t_session LIMIT ? OFFSET ?`, paged(args, f.Limit, f.Offset)}
 	return count, page
 }
 
@@ -232,14 +225,18 @@ func costSeries(projectIDs []string, startNs, endNs, bucketNs int64) query {
 		GROUP BY bucket, m ORDER BY bucket, m`, args}
 }
 
-// summarize builds the trace half and the alert half of Summarize. The
-// percentiles are nearest-rank (the value at rank ceil(p·n)), computed in
-// ClickHouse as the embedded store computes them in Go.
+// p50p95 selects the nearest-rank 50th and 95th percentiles (the values at
+// rank ceil(p·n)) of the roll-up's durations, computed in ClickHouse as the
+// embedded store computes them in Go.
+const p50p95 = `toInt64(arrayElement(arraySort(groupArray(t_duration)), toUInt64(greatest(ceil(0.50 * count()), 1)))),
+		toInt64(arrayElement(arraySort(groupArray(t_duration)), toUInt64(greatest(ceil(0.95 * count()), 1))))`
+
+// summarize builds the trace half and the alert half of Summarize, with
+// the percentiles of p50p95.
 func summarize(projectIDs []string, startNs, endNs int64) (traces, alerts query) {
 	inner, args := rollup(projectIDs, "")
 	traces = query{`SELECT toInt64(count()), toInt64(countIf(t_errors > 0)), toInt64(sum(t_spans)),
-		toInt64(arrayElement(arraySort(groupArray(t_duration)), toUInt64(greatest(ceil(0.50 * count()), 1)))),
-		toInt64(arrayElement(arraySort(groupArray(t_duration)), toUInt64(greatest(ceil(0.95 * count()), 1)))),
+		` + p50p95 + `,
 		toInt64(sum(t_in)), toInt64(sum(t_out)), toInt64(sum(t_total)), toFloat64(sum(t_cost))
 		FROM (` + inner + `) WHERE t_start >= ? AND t_start <= ?`, append(args, startNs, endNs)}
 	in, aArgs := inList("project_id", projectIDs)
@@ -267,13 +264,12 @@ func logCountsOfTrace(projectAttr, projectID, traceID string) query {
 }
 
 // timeSeries builds TimeSeries: the roll-up's traces grouped into buckets,
-// with nearest-rank percentiles as in summarize.
+// with the percentiles of p50p95.
 func timeSeries(projectIDs []string, startNs, endNs, bucketNs int64) query {
 	inner, args := rollup(projectIDs, "")
 	args = append([]any{bucketNs}, args...)
 	return query{`SELECT toInt64(t_start - (t_start % ?)) AS bucket, toInt64(count()), toInt64(countIf(t_errors > 0)),
-		toInt64(arrayElement(arraySort(groupArray(t_duration)), toUInt64(greatest(ceil(0.50 * count()), 1)))),
-		toInt64(arrayElement(arraySort(groupArray(t_duration)), toUInt64(greatest(ceil(0.95 * count()), 1)))),
+		` + p50p95 + `,
 		toInt64(sum(t_total)), toFloat64(sum(t_cost)), toInt64(sum(t_alerts))
 		FROM (` + inner + `) WHERE t_start >= ? AND t_start <= ? GROUP BY bucket ORDER BY bucket`, append(args, startNs, endNs)}
 }

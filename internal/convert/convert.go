@@ -108,30 +108,33 @@ func appendAlerts(dst []store.Alert, sp ptrace.Span, project, traceID, spanID st
 		if ev.Name() != semconv.SecurityAlertEvent {
 			continue
 		}
-		a := ev.Attributes()
-		rule := strAttr(a, semconv.AlertRule)
-		ts := int64(ev.Timestamp())
-		if ts == 0 {
-			ts = int64(sp.EndTimestamp())
+		a := alertFields(ev.Attributes())
+		a.ID = alertid.ID(project, traceID, spanID, i, a.Rule)
+		a.ProjectID, a.TraceID, a.SpanID = project, traceID, spanID
+		a.TimeNs = int64(ev.Timestamp())
+		if a.TimeNs == 0 {
+			a.TimeNs = int64(sp.EndTimestamp())
 		}
-		dst = append(dst, store.Alert{
-			ID:           alertid.ID(project, traceID, spanID, i, rule),
-			ProjectID:    project,
-			TraceID:      traceID,
-			SpanID:       spanID,
-			Rule:         rule,
-			Type:         strAttr(a, semconv.AlertType),
-			Severity:     strAttr(a, semconv.AlertSeverity),
-			Score:        firstInt(a, semconv.AlertScore),
-			Description:  strAttr(a, semconv.AlertDescription),
-			AttributeKey: strAttr(a, semconv.AlertAttributeKey),
-			Source:       strAttr(a, semconv.AlertSource),
-			Preview:      strAttr(a, semconv.AlertPreview),
-			Action:       strAttr(a, semconv.AlertAction),
-			TimeNs:       ts,
-		})
+		dst = append(dst, a)
 	}
 	return dst
+}
+
+// alertFields reads a finding as the security processor records it, the
+// same on a span event and on a log record; the caller places it (ids,
+// project, time).
+func alertFields(a pcommon.Map) store.Alert {
+	return store.Alert{
+		Rule:         strAttr(a, semconv.AlertRule),
+		Type:         strAttr(a, semconv.AlertType),
+		Severity:     strAttr(a, semconv.AlertSeverity),
+		Score:        firstInt(a, semconv.AlertScore),
+		Description:  strAttr(a, semconv.AlertDescription),
+		AttributeKey: strAttr(a, semconv.AlertAttributeKey),
+		Source:       strAttr(a, semconv.AlertSource),
+		Preview:      strAttr(a, semconv.AlertPreview),
+		Action:       strAttr(a, semconv.AlertAction),
+	}
 }
 
 func hexTrace(id pcommon.TraceID) string { return hex.EncodeToString(id[:]) }

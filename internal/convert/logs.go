@@ -101,24 +101,10 @@ func appendLogAlerts(dst []store.Alert, rec plog.LogRecord, row store.LogRecord)
 		if sl.At(i).Type() != pcommon.ValueTypeMap {
 			continue
 		}
-		a := sl.At(i).Map()
-		rule := strAttr(a, semconv.AlertRule)
-		dst = append(dst, store.Alert{
-			ID:           alertid.ID(row.ProjectID, row.TraceID, "log:"+row.ID, i, rule),
-			ProjectID:    row.ProjectID,
-			TraceID:      row.TraceID,
-			SpanID:       row.SpanID,
-			Rule:         rule,
-			Type:         strAttr(a, semconv.AlertType),
-			Severity:     strAttr(a, semconv.AlertSeverity),
-			Score:        firstInt(a, semconv.AlertScore),
-			Description:  strAttr(a, semconv.AlertDescription),
-			AttributeKey: strAttr(a, semconv.AlertAttributeKey),
-			Source:       strAttr(a, semconv.AlertSource),
-			Preview:      strAttr(a, semconv.AlertPreview),
-			Action:       strAttr(a, semconv.AlertAction),
-			TimeNs:       row.TimeNs,
-		})
+		a := alertFields(sl.At(i).Map())
+		a.ID = alertid.ID(row.ProjectID, row.TraceID, "log:"+row.ID, i, a.Rule)
+		a.ProjectID, a.TraceID, a.SpanID, a.TimeNs = row.ProjectID, row.TraceID, row.SpanID, row.TimeNs
+		dst = append(dst, a)
 	}
 	return dst
 }

@@ -71,16 +71,11 @@ func (s *Store) WriteLogs(ctx context.Context, b LogBatch) (LogWriteResult, erro
 			res.Inserted++
 		}
 	}
-	touched := make(map[traceKey]*traceAgg)
+	touched := traceAggs{}
 	newAlerts, err := insertAlerts(ctx, tx, b.Alerts, func(a *Alert) {
-		if a.TraceID == "" {
-			return
+		if a.TraceID != "" {
+			touched.of(traceKey{a.ProjectID, a.TraceID}).alerts++
 		}
-		k := traceKey{a.ProjectID, a.TraceID}
-		if touched[k] == nil {
-			touched[k] = &traceAgg{}
-		}
-		touched[k].alerts++
 	})
 	if err != nil {
 		return res, err

@@ -85,6 +85,19 @@ type TraceFilter struct {
 const traceColumns = `project_id, trace_id, root_span_name, service_name, session_id, start_time_ns, end_time_ns,
 	duration_ns, span_count, error_count, input_tokens, output_tokens, total_tokens, cost_usd, alert_count, models`
 
+func scanTraces(rows *sql.Rows) ([]Trace, error) {
+	defer rows.Close()
+	out := []Trace{}
+	for rows.Next() {
+		t, err := scanTrace(rows)
+		if err != nil {
+			return nil, fmt.Errorf("reading trace: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
 func scanTrace(sc interface{ Scan(...any) error }) (Trace, error) {
 	var t Trace
 	var models string
@@ -104,6 +117,16 @@ func inClause(col string, values []string) (string, []any) {
 		args[i] = v
 	}
 	return col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(values)), ", ") + ")", args
+}
+
+// PageLimit is the number of rows a page of a list read holds when its
+// filter asks for limit: the default page when limit is not positive. Every
+// trace reader pages alike through it.
+func PageLimit(limit int) int {
+	if limit <= 0 {
+		return 50
+	}
+	return limit
 }
 
 // escapeLike escapes LIKE's wildcards so free text matches literally.
@@ -181,10 +204,7 @@ func (s *Store) ListTraces(ctx context.Context, f TraceFilter) ([]Trace, int, er
 	if f.Asc {
 		dir, tie = "ASC", "DESC"
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 50
-	}
+	limit := PageLimit(f.Limit)
 	order := ` ORDER BY ` + col + ` ` + dir + `, trace_id ` + tie
 	// With several projects, one sorted, limited read per project (each
 	// walks its (project_id, key) index) merged by an outer sort beats
@@ -213,16 +233,8 @@ func (s *Store) ListTraces(ctx context.Context, f TraceFilter) ([]Trace, int, er
 	if err != nil {
 		return nil, 0, fmt.Errorf("listing traces: %w", err)
 	}
-	defer rows.Close()
-	out := []Trace{}
-	for rows.Next() {
-		t, err := scanTrace(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("reading trace: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, total, rows.Err()
+	out, err := scanTraces(rows)
+	return out, total, err
 }
 
 // countTraces counts the traces matching cond. Without filters the count
@@ -385,10 +397,7 @@ func (s *Store) ListAlerts(ctx context.Context, f AlertFilter) ([]Alert, int, er
 	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM alerts WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("counting alerts: %w", err)
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 50
-	}
+	limit := PageLimit(f.Limit)
 	rows, err := s.r.QueryContext(ctx, `SELECT `+alertColumns+` FROM alerts WHERE `+cond+
 		` ORDER BY created_at_ns DESC, id LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
 	if err != nil {
@@ -442,10 +451,7 @@ func (s *Store) ListSessions(ctx context.Context, f SessionFilter) ([]Session, i
 		` GROUP BY project_id, session_id)`, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("counting sessions: %w", err)
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 50
-	}
+	limit := PageLimit(f.Limit)
 	rows, err := s.r.QueryContext(ctx, `SELECT project_id, session_id, COUNT(*), SUM(error_count > 0),
 		MIN(start_time_ns), MAX(end_time_ns), SUM(input_tokens), SUM(output_tokens), SUM(total_tokens), SUM(cost_usd),
 		SUM(alert_count)
@@ -479,16 +485,7 @@ func (s *Store) SessionTraces(ctx context.Context, projectIDs []string, sessionI
 	if err != nil {
 		return nil, fmt.Errorf("reading session %s: %w", sessionID, err)
 	}
-	defer rows.Close()
-	out := []Trace{}
-	for rows.Next() {
-		t, err := scanTrace(rows)
-		if err != nil {
-			return nil, fmt.Errorf("reading trace: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return scanTraces(rows)
 }
 
 // CostPoint is the cost of one model in one time bucket.
@@ -557,8 +554,8 @@ func (s *Store) Summarize(ctx context.Context, projectIDs []string, startNs, end
 	if len(projectIDs) == 0 {
 		return sum, nil
 	}
-	in, args := inClause("project_id", projectIDs)
-	args = append(args, startNs, endNs)
+	in, projectArgs := inClause("project_id", projectIDs)
+	args := append(projectArgs, startNs, endNs)
 	cond := in + ` AND start_time_ns >= ? AND start_time_ns <= ?`
 	// The sums need whole rows. Reached through the time index, each row
 	// is a random lookup; past a few percent of the projects' traces a
@@ -567,7 +564,7 @@ func (s *Store) Summarize(ctx context.Context, projectIDs []string, startNs, end
 	// the covering time index, both cheap.
 	var all, inRange int64
 	if err := s.r.QueryRowContext(ctx, `SELECT COALESCE(SUM(trace_count), 0) FROM project_stats WHERE `+in,
-		args[:len(projectIDs)]...).Scan(&all); err != nil {
+		projectArgs...).Scan(&all); err != nil {
 		return sum, fmt.Errorf("counting traces: %w", err)
 	}
 	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM traces WHERE `+cond, args...).Scan(&inRange); err != nil {
@@ -604,14 +601,11 @@ func (s *Store) Summarize(ctx context.Context, projectIDs []string, startNs, end
 			return sum, fmt.Errorf("reading trace durations: %w", err)
 		}
 		if len(durations) > 0 {
-			slices.Sort(durations)
-			rank := func(p float64) int64 { return durations[max(int(math.Ceil(p*float64(len(durations))))-1, 0)] }
-			sum.P50Ns, sum.P95Ns = rank(0.50), rank(0.95)
+			sum.P50Ns, sum.P95Ns = p50p95(durations)
 		}
 	}
-	aIn, aArgs := inClause("project_id", projectIDs)
-	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM alerts WHERE `+aIn+` AND created_at_ns >= ? AND created_at_ns <= ?`,
-		append(aArgs, startNs, endNs)...).Scan(&sum.AlertCount); err != nil {
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM alerts WHERE `+in+` AND created_at_ns >= ? AND created_at_ns <= ?`,
+		args...).Scan(&sum.AlertCount); err != nil {
 		return sum, fmt.Errorf("counting alerts: %w", err)
 	}
 	return sum, nil
@@ -694,9 +688,15 @@ func (s *Store) TimeSeries(ctx context.Context, projectIDs []string, startNs, en
 		if len(ds) == 0 {
 			continue
 		}
-		slices.Sort(ds)
-		rank := func(p float64) int64 { return ds[max(int(math.Ceil(p*float64(len(ds))))-1, 0)] }
-		out[i].P50Ns, out[i].P95Ns = rank(0.50), rank(0.95)
+		out[i].P50Ns, out[i].P95Ns = p50p95(ds)
 	}
 	return out, nil
+}
+
+// p50p95 sorts ds (not empty) and returns its nearest-rank 50th and 95th
+// percentiles: the values at rank ceil(p*n).
+func p50p95(ds []int64) (p50, p95 int64) {
+	slices.Sort(ds)
+	rank := func(p float64) int64 { return ds[max(int(math.Ceil(p*float64(len(ds))))-1, 0)] }
+	return rank(0.50), rank(0.95)
 }

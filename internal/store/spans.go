@@ -71,6 +71,20 @@ type WriteResult struct {
 
 type traceKey struct{ project, trace string }
 
+// traceAggs holds what one batch adds to each trace it touches.
+type traceAggs map[traceKey]*traceAgg
+
+// of returns the share of trace k, starting it when the batch first
+// touches k.
+func (t traceAggs) of(k traceKey) *traceAgg {
+	a := t[k]
+	if a == nil {
+		a = &traceAgg{}
+		t[k] = a
+	}
+	return a
+}
+
 // traceAgg is what one batch adds to a trace's roll-up.
 type traceAgg struct {
 	hasRoot                 bool
@@ -155,15 +169,7 @@ func (s *Store) WriteBatch(ctx context.Context, b Batch) (WriteResult, error) {
 	defer insSpan.Close()
 
 	now := time.Now().UnixNano()
-	touched := make(map[traceKey]*traceAgg)
-	agg := func(k traceKey) *traceAgg {
-		a := touched[k]
-		if a == nil {
-			a = &traceAgg{}
-			touched[k] = a
-		}
-		return a
-	}
+	touched := traceAggs{}
 	costs := make(map[costKey]*costAgg)
 	for i := range b.Spans {
 		sp := &b.Spans[i]
@@ -180,7 +186,7 @@ func (s *Store) WriteBatch(ctx context.Context, b Batch) (WriteResult, error) {
 		}
 		res.Inserted++
 		res.NewSpans = append(res.NewSpans, sp)
-		agg(traceKey{sp.ProjectID, sp.TraceID}).addSpan(sp)
+		touched.of(traceKey{sp.ProjectID, sp.TraceID}).addSpan(sp)
 		if sp.Model != "" || sp.CostUSD != 0 {
 			k := costKey{sp.ProjectID, sp.Model, sp.StartNs - sp.StartNs%int64(time.Hour)}
 			a := costs[k]
@@ -197,7 +203,7 @@ func (s *Store) WriteBatch(ctx context.Context, b Batch) (WriteResult, error) {
 	}
 
 	newAlerts, err := insertAlerts(ctx, tx, b.Alerts, func(a *Alert) {
-		agg(traceKey{a.ProjectID, a.TraceID}).alerts++
+		touched.of(traceKey{a.ProjectID, a.TraceID}).alerts++
 	})
 	if err != nil {
 		return res, err
@@ -256,7 +262,7 @@ func orJSON(b []byte, empty string) string {
 // touched. Only spans and alerts new to the store are counted (inserts are
 // idempotent), so adding is exact whatever order and however often the
 // spans of a trace arrive, and it reads nothing back.
-func refreshTraces(ctx context.Context, tx *sql.Tx, touched map[traceKey]*traceAgg, now int64) error {
+func refreshTraces(ctx context.Context, tx *sql.Tx, touched traceAggs, now int64) error {
 	if len(touched) == 0 {
 		return nil
 	}
