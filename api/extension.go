@@ -77,10 +77,10 @@ func (e *apiExtension) stores(host component.Host) (handlers.Store, hostext.Stor
 		if meta == nil {
 			return nil, nil, fmt.Errorf("extension %q has no open metadata store", e.cfg.Metadata)
 		}
-		split.Metadata, split.pings = meta, append(split.pings, meta.Ping)
+		split.metadata = meta
 		e.logger.Info("Users and projects come from the metadata extension", zap.Stringer("metadata", e.cfg.Metadata))
 	} else {
-		split.Metadata, split.pings = sp.Store(), append(split.pings, sp.Store().Ping)
+		split.metadata = sp.Store()
 	}
 	if set(e.cfg.Traces) {
 		rp, err := hostext.Find[hostext.TraceReaderProvider](host, e.cfg.Traces)
@@ -91,10 +91,10 @@ func (e *apiExtension) stores(host component.Host) (handlers.Store, hostext.Stor
 		if r == nil {
 			return nil, nil, fmt.Errorf("extension %q has no open trace reader", e.cfg.Traces)
 		}
-		split.Reader, split.pings = r, append(split.pings, r.Ping)
+		split.Reader = r
 		e.logger.Info("Traces come from the trace reader extension", zap.Stringer("traces", e.cfg.Traces))
 	} else {
-		split.Reader, split.pings = sp.Store(), append(split.pings, sp.Store().Ping)
+		split.Reader = sp.Store()
 	}
 	return split, sp, nil
 }
@@ -106,7 +106,7 @@ func (e *apiExtension) Start(_ context.Context, host component.Host) error {
 	}
 	var feed livefeed.Source
 	switch {
-	case e.cfg.LiveFeed.Type().String() != "":
+	case set(e.cfg.LiveFeed):
 		fp, err := hostext.Find[hostext.LiveFeedProvider](host, e.cfg.LiveFeed)
 		if err != nil {
 			return fmt.Errorf("agentstack_api: live_feed: %w", err)
@@ -169,13 +169,7 @@ func (e *apiExtension) Start(_ context.Context, host component.Host) error {
 // (created when missing), else in dev mode a random one for this process.
 func (e *apiExtension) secret() (string, error) {
 	if s := string(e.cfg.JWTSecret); s != "" {
-		if err := auth.CheckSecret(s); err != nil {
-			if !e.cfg.DevMode {
-				return "", fmt.Errorf("jwt_secret: %w", err)
-			}
-			e.logger.Warn("dev_mode: using a weak JWT secret", zap.Error(err))
-		}
-		return s, nil
+		return e.checkSecret(s, "jwt_secret")
 	}
 	if e.cfg.JWTSecretFile != "" {
 		s, created, err := auth.LoadOrCreateSecretFile(e.cfg.JWTSecretFile)
@@ -185,13 +179,7 @@ func (e *apiExtension) secret() (string, error) {
 		if created {
 			e.logger.Info("Generated a JWT signing secret", zap.String("file", e.cfg.JWTSecretFile))
 		}
-		if err := auth.CheckSecret(s); err != nil {
-			if !e.cfg.DevMode {
-				return "", fmt.Errorf("jwt_secret_file %s: %w", e.cfg.JWTSecretFile, err)
-			}
-			e.logger.Warn("dev_mode: using a weak JWT secret", zap.Error(err))
-		}
-		return s, nil
+		return e.checkSecret(s, "jwt_secret_file "+e.cfg.JWTSecretFile)
 	}
 	if !e.cfg.DevMode {
 		return "", errors.New("jwt_secret: no JWT signing secret is set")
@@ -202,6 +190,18 @@ func (e *apiExtension) secret() (string, error) {
 	}
 	e.logger.Warn("dev_mode: no JWT secret configured; using a random one, so tokens end with the process")
 	return hex.EncodeToString(b[:]), nil
+}
+
+// checkSecret refuses a weak configured secret, naming where it came from;
+// dev mode takes it with a warning.
+func (e *apiExtension) checkSecret(s, source string) (string, error) {
+	if err := auth.CheckSecret(s); err != nil {
+		if !e.cfg.DevMode {
+			return "", fmt.Errorf("%s: %w", source, err)
+		}
+		e.logger.Warn("dev_mode: using a weak JWT secret", zap.Error(err))
+	}
+	return s, nil
 }
 
 func (e *apiExtension) Shutdown(ctx context.Context) error {
@@ -218,19 +218,22 @@ func (e *apiExtension) Shutdown(ctx context.Context) error {
 }
 
 // splitStore serves users and projects from the metadata store and traces
-// from the trace store. The two halves have disjoint methods; Ping checks
-// both.
+// from the trace store. The halves share only Ping; splitStore's Ping
+// checks both.
 type splitStore struct {
-	handlers.Metadata
+	metadata
 	handlers.Reader
-	pings []func(context.Context) error
+}
+
+// metadata is the users-and-projects half, with its own health check.
+type metadata interface {
+	handlers.Metadata
+	Ping(ctx context.Context) error
 }
 
 func (s splitStore) Ping(ctx context.Context) error {
-	for _, p := range s.pings {
-		if err := p(ctx); err != nil {
-			return err
-		}
+	if err := s.metadata.Ping(ctx); err != nil {
+		return err
 	}
-	return nil
+	return s.Reader.Ping(ctx)
 }

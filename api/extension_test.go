@@ -37,8 +37,9 @@ type host struct {
 
 func (h host) GetExtensions() map[component.ID]component.Component { return h.exts }
 
-// startWithStore starts a real store extension and the API beside it.
-func startWithStore(t *testing.T, cfg *Config) (*apiExtension, extension.Extension) {
+// startStore starts a real store extension and returns it with a host
+// that holds it.
+func startStore(t *testing.T) (extension.Extension, host) {
 	t.Helper()
 	ctx := context.Background()
 	sf := storeextension.NewFactory()
@@ -50,7 +51,14 @@ func startWithStore(t *testing.T, cfg *Config) (*apiExtension, extension.Extensi
 	h := host{Host: componenttest.NewNopHost(), exts: map[component.ID]component.Component{component.NewID(sf.Type()): st}}
 	require.NoError(t, st.Start(ctx, h))
 	t.Cleanup(func() { require.NoError(t, st.Shutdown(ctx)) })
+	return st, h
+}
 
+// startWithStore starts a real store extension and the API beside it.
+func startWithStore(t *testing.T, cfg *Config) (*apiExtension, extension.Extension) {
+	t.Helper()
+	ctx := context.Background()
+	st, h := startStore(t)
 	ext, err := NewFactory().Create(ctx, extensiontest.NewNopSettings(Type), cfg)
 	require.NoError(t, err)
 	require.NoError(t, ext.Start(ctx, h))
@@ -123,15 +131,7 @@ func TestExtensionServesAndFeedsLive(t *testing.T) {
 
 func TestExtensionRefusesAWeakSecret(t *testing.T) {
 	ctx := context.Background()
-	sf := storeextension.NewFactory()
-	scfg := sf.CreateDefaultConfig().(*storeextension.Config)
-	scfg.Path = filepath.Join(t.TempDir(), "agentstack.db")
-	scfg.Bootstrap.Enabled = false
-	st, err := sf.Create(ctx, extensiontest.NewNopSettings(sf.Type()), scfg)
-	require.NoError(t, err)
-	h := host{Host: componenttest.NewNopHost(), exts: map[component.ID]component.Component{component.NewID(sf.Type()): st}}
-	require.NoError(t, st.Start(ctx, h))
-	defer func() { require.NoError(t, st.Shutdown(ctx)) }()
+	_, h := startStore(t)
 
 	path := filepath.Join(t.TempDir(), "jwt-secret")
 	require.NoError(t, os.WriteFile(path, []byte("changeme\n"), 0o600))

@@ -3,21 +3,16 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
-	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/extension/extensiontest"
 
-	"github.com/agentstack/agentstack/components/extension/pgmetaextension"
-	"github.com/agentstack/agentstack/internal/pgtest"
 	"github.com/agentstack/agentstack/internal/store"
 	"github.com/agentstack/agentstack/internal/tracestore"
 )
@@ -35,29 +30,22 @@ func (e readerExt) TraceReader() tracestore.Reader { return e.r }
 // An API replica with metadata: and traces: set needs no store extension:
 // users and projects come from PostgreSQL, traces from the trace reader.
 func TestAPIReplicaWithoutAStore(t *testing.T) {
-	srv := pgtest.Start(t)
 	ctx := context.Background()
-	pf := pgmetaextension.NewFactory()
-	pcfg := pf.CreateDefaultConfig().(*pgmetaextension.Config)
-	pcfg.DSN = configopaque.String(srv.NewDatabase(t))
-	pg, err := pf.Create(ctx, extensiontest.NewNopSettings(pf.Type()), pcfg)
-	require.NoError(t, err)
-	require.NoError(t, pg.Start(ctx, componenttest.NewNopHost()))
-	t.Cleanup(func() { require.NoError(t, pg.Shutdown(ctx)) })
+	pgID, pg := startPostgres(t)
 
 	traces, err := store.Open(ctx, filepath.Join(t.TempDir(), "traces.db"), store.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = traces.Close() })
 	readerID := component.MustNewID("agentstack_clickhouse")
 	h := host{Host: componenttest.NewNopHost(), exts: map[component.ID]component.Component{
-		component.NewID(pf.Type()): pg,
-		readerID:                   readerExt{r: traces},
+		pgID:     pg,
+		readerID: readerExt{r: traces},
 	}}
 
 	cfg := testConfig(t)
 	cfg.Store = component.ID{}
 	require.ErrorContains(t, cfg.Validate(), "store: must name")
-	cfg.Metadata = component.NewID(pf.Type())
+	cfg.Metadata = pgID
 	cfg.Traces = readerID
 	require.NoError(t, cfg.Validate(), "metadata and traces together replace the store")
 	ext, err := NewFactory().Create(ctx, extensiontest.NewNopSettings(Type), cfg)
@@ -67,27 +55,9 @@ func TestAPIReplicaWithoutAStore(t *testing.T) {
 	require.NoError(t, ext.Start(ctx, h))
 	t.Cleanup(func() { require.NoError(t, ext.Shutdown(ctx)) })
 
-	call := func(method, path, token, body string) (int, []byte) {
-		t.Helper()
-		req, err := http.NewRequestWithContext(ctx, method, "http://"+e.addr.String()+path, strings.NewReader(body))
-		require.NoError(t, err)
-		req.Header.Set("Content-Type", "application/json")
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		res, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res.StatusCode, b
-	}
-	code, body := call("POST", "/api/v1/auth/register", "", `{"email":"r@example.com","password":"correct horse battery"}`)
-	require.Equal(t, http.StatusCreated, code, string(body))
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	require.NoError(t, json.Unmarshal(body, &tok))
-	code, body = call("POST", "/api/v1/projects", tok.AccessToken, `{"name":"replica"}`)
+	call := caller(t, e)
+	token := register(t, call, "r@example.com")
+	code, body := call("POST", "/api/v1/projects", token, `{"name":"replica"}`)
 	require.Equal(t, http.StatusCreated, code, string(body))
 	var created struct {
 		Project struct {
@@ -99,7 +69,7 @@ func TestAPIReplicaWithoutAStore(t *testing.T) {
 	_, err = traces.WriteBatch(ctx, store.Batch{Spans: []store.Span{{ProjectID: created.Project.ID, TraceID: "4bf92f3577b34da6a3ce929d0e0e4736",
 		SpanID: "00f067aa0ba902b7", Name: "from.the.reader", StartNs: 1, EndNs: 2, StatusCode: "OK"}}})
 	require.NoError(t, err)
-	code, body = call("GET", "/api/v1/traces?project_id="+created.Project.ID, tok.AccessToken, "")
+	code, body = call("GET", "/api/v1/traces?project_id="+created.Project.ID, token, "")
 	require.Equal(t, http.StatusOK, code, string(body))
 	assert.Contains(t, string(body), "from.the.reader", "the trace list comes from the traces: extension")
 	code, _ = call("GET", "/api/v1/health", "", "")

@@ -64,9 +64,24 @@ type costBody struct {
 	Series       []costPointBody `json:"series"`
 }
 
-// maxBuckets bounds a cost series, so a year of hourly buckets cannot be
-// asked for by mistake.
+// maxBuckets bounds a series, so a year of hourly buckets cannot be asked
+// for by mistake.
 const maxBuckets = 24 * 93
+
+// seriesRange reads the bucket ("hour" or "day", defaulting to def) and the
+// time range of a series, refusing more than maxBuckets buckets.
+func seriesRange(q *query, def string, days int) (bucket string, size, start, end int64) {
+	bucket = q.oneOf("bucket", def, "hour", "day")
+	start, end = timeRange(q, days)
+	size = int64(time.Hour)
+	if bucket == "day" {
+		size = int64(24 * time.Hour)
+	}
+	if q.err == nil && (end-start)/size > maxBuckets {
+		q.fail("bucket", "too many buckets for this range: use a larger bucket or a shorter range")
+	}
+	return bucket, size, start, end
+}
 
 func (a *API) costSeries(w http.ResponseWriter, r *http.Request) {
 	projects, ok := a.scope(w, r)
@@ -74,15 +89,7 @@ func (a *API) costSeries(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := &query{r: r}
-	bucket := q.oneOf("bucket", "day", "hour", "day")
-	start, end := timeRange(q, 30)
-	size := int64(time.Hour)
-	if bucket == "day" {
-		size = int64(24 * time.Hour)
-	}
-	if q.err == nil && (end-start)/size > maxBuckets {
-		q.fail("bucket", "too many buckets for this range: use a larger bucket or a shorter range")
-	}
+	bucket, size, start, end := seriesRange(q, "day", 30)
 	if q.err != nil {
 		writeError(w, http.StatusBadRequest, codeBadRequest, q.err.Error())
 		return
@@ -171,15 +178,7 @@ func (a *API) timeSeries(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := &query{r: r}
-	bucket := q.oneOf("bucket", "hour", "hour", "day")
-	start, end := timeRange(q, 1)
-	size := int64(time.Hour)
-	if bucket == "day" {
-		size = int64(24 * time.Hour)
-	}
-	if q.err == nil && (end-start)/size > maxBuckets {
-		q.fail("bucket", "too many buckets for this range: use a larger bucket or a shorter range")
-	}
+	bucket, size, start, end := seriesRange(q, "hour", 1)
 	if q.err != nil {
 		writeError(w, http.StatusBadRequest, codeBadRequest, q.err.Error())
 		return

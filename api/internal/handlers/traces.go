@@ -104,7 +104,7 @@ func toLogs(recs []store.LogRecord) []logBody {
 	out := make([]logBody, 0, len(recs))
 	for i := range recs {
 		r := &recs[i]
-		out = append(out, logBody{ID: r.ID, TraceID: r.TraceID, SpanID: r.SpanID, Time: time.Unix(0, r.TimeNs).UTC(), TimeNs: r.TimeNs,
+		out = append(out, logBody{ID: r.ID, TraceID: r.TraceID, SpanID: r.SpanID, Time: nsTime(r.TimeNs), TimeNs: r.TimeNs,
 			SeverityNumber: r.SeverityNumber, SeverityText: r.SeverityText, EventName: r.EventName,
 			Body: rawOr(r.Body, "null"), Attributes: rawOr(r.Attributes, "{}")})
 	}
