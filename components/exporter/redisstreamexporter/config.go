@@ -34,16 +34,7 @@ type Config struct {
 
 // Validate checks the configuration; each error names its field.
 func (c *Config) Validate() error {
-	errs := []error{c.Config.Validate()}
-	if c.SpanStream == "" {
-		errs = append(errs, errors.New("span_stream: must name a stream, e.g. spans.ingest"))
-	}
-	if c.AlertStream == "" {
-		errs = append(errs, errors.New("alert_stream: must name a stream, e.g. alerts.live"))
-	}
-	if c.SpanStream != "" && c.SpanStream == c.AlertStream {
-		errs = append(errs, fmt.Errorf("alert_stream: must differ from span_stream (both %q)", c.SpanStream))
-	}
+	errs := append([]error{c.Config.Validate()}, ValidateStreams(c.SpanStream, c.AlertStream)...)
 	if c.SpanMaxLen < 0 {
 		errs = append(errs, fmt.Errorf("span_max_len: must not be negative (0 means no cap), got %d", c.SpanMaxLen))
 	}
@@ -56,4 +47,21 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("format: must be %q or %q, got %q", streammsg.FormatJSON, streammsg.FormatOTLPProto, c.Format))
 	}
 	return errors.Join(errs...)
+}
+
+// ValidateStreams checks the span_stream and alert_stream settings. The
+// redisstream_feed extension follows the streams this exporter writes and
+// checks its settings with it, so that both refuse the same values.
+func ValidateStreams(spanStream, alertStream string) []error {
+	var errs []error
+	if spanStream == "" {
+		errs = append(errs, errors.New("span_stream: must name a stream, e.g. spans.ingest"))
+	}
+	if alertStream == "" {
+		errs = append(errs, errors.New("alert_stream: must name a stream, e.g. alerts.live"))
+	}
+	if spanStream != "" && spanStream == alertStream {
+		errs = append(errs, fmt.Errorf("alert_stream: must differ from span_stream (both %q)", spanStream))
+	}
+	return errs
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/agentstack/agentstack/components/exporter/redisstreamexporter"
 	"github.com/agentstack/agentstack/components/exporter/redisstreamexporter/redisclient"
 )
 
@@ -35,16 +36,7 @@ type ReconnectConfig struct {
 
 // Validate checks the configuration; each error names its field.
 func (c *Config) Validate() error {
-	errs := []error{c.Config.Validate()}
-	if c.SpanStream == "" {
-		errs = append(errs, errors.New("span_stream: must name a stream, e.g. spans.ingest"))
-	}
-	if c.AlertStream == "" {
-		errs = append(errs, errors.New("alert_stream: must name a stream, e.g. alerts.live"))
-	}
-	if c.SpanStream != "" && c.SpanStream == c.AlertStream {
-		errs = append(errs, fmt.Errorf("alert_stream: must differ from span_stream (both %q)", c.SpanStream))
-	}
+	errs := append([]error{c.Config.Validate()}, redisstreamexporter.ValidateStreams(c.SpanStream, c.AlertStream)...)
 	if c.Block <= 0 {
 		errs = append(errs, fmt.Errorf("block: must be positive, got %s", c.Block))
 	}

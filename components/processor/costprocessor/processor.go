@@ -168,14 +168,14 @@ func (p *costProcessor) processSpan(span ptrace.Span) outcome {
 			break
 		}
 	}
-	provider := strings.ToLower(strings.TrimSpace(u.Provider))
+	var provider string
 	if res != nil {
 		if res.Model != "" {
 			attrs.PutStr(semconv.LLMModel, res.Model)
 		}
 		provider = res.Provider
-	} else if provider != "" {
-		provider = pricing.CanonicalProvider(provider)
+	} else {
+		provider = pricing.CanonicalProvider(u.Provider)
 	}
 	if provider != "" {
 		attrs.PutStr(semconv.LLMProvider, provider)

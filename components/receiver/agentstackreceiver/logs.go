@@ -25,15 +25,11 @@ func (r *agentstackReceiver) handleLogs(w http.ResponseWriter, req *http.Request
 		return
 	}
 	f := formatOTLPJSON
-	otlpReq := plogotlp.NewExportRequest()
-	var err error
 	if in.proto {
 		f = formatOTLPProto
-		err = otlpReq.UnmarshalProto(in.body)
-	} else {
-		err = otlpReq.UnmarshalJSON(in.body)
 	}
-	if err != nil {
+	otlpReq := plogotlp.NewExportRequest()
+	if err := readOTLPRequest(otlpReq, f, in.body); err != nil {
 		r.refuseLogs(in.ctx, f, 0, err)
 		writeError(w, f, http.StatusBadRequest, "invalid_body", fmt.Sprintf("invalid OTLP logs body: %v", err))
 		return

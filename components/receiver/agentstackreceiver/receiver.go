@@ -127,11 +127,7 @@ func (r *agentstackReceiver) routes() http.Handler {
 	mux.HandleFunc("/v1/traces", r.handleTraces)
 	mux.HandleFunc("/v1/logs", r.handleLogs)
 	mux.HandleFunc("/v1/metrics", func(w http.ResponseWriter, req *http.Request) {
-		f := formatNative
-		if isProtobuf(req.Header.Get("Content-Type")) {
-			f = formatOTLPProto
-		}
-		writeError(w, f, http.StatusNotFound, "not_found",
+		writeError(w, errorFormat(req), http.StatusNotFound, "not_found",
 			"AgentStack stores traces and logs, not metrics: send OTLP metrics to a metrics backend")
 	})
 	mux.HandleFunc("/health", func(w http.ResponseWriter, _ *http.Request) {

@@ -94,6 +94,20 @@ func looksLikeOTLPJSON(body []byte) bool {
 	return k == "resourceSpans" || k == "resource_spans"
 }
 
+// otlpRequest is an OTLP export request of any signal.
+type otlpRequest interface {
+	UnmarshalProto([]byte) error
+	UnmarshalJSON([]byte) error
+}
+
+// readOTLPRequest decodes body into req from the request's encoding.
+func readOTLPRequest(req otlpRequest, f format, body []byte) error {
+	if f == formatOTLPProto {
+		return req.UnmarshalProto(body)
+	}
+	return req.UnmarshalJSON(body)
+}
+
 // otlpResponse is an OTLP export response of any signal.
 type otlpResponse interface {
 	MarshalProto() ([]byte, error)

@@ -50,11 +50,8 @@ type request struct {
 // accept checks the method, authenticates, and reads the body within the
 // size limit, answering the client itself when any of that fails.
 func (r *agentstackReceiver) accept(w http.ResponseWriter, req *http.Request) (request, bool) {
-	proto := isProtobuf(req.Header.Get("Content-Type"))
-	errFmt := formatNative
-	if proto {
-		errFmt = formatOTLPProto
-	}
+	errFmt := errorFormat(req)
+	proto := errFmt == formatOTLPProto
 	if req.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		writeError(w, errFmt, http.StatusMethodNotAllowed, "method_not_allowed", "use POST for "+req.URL.Path)
@@ -86,6 +83,15 @@ func (r *agentstackReceiver) accept(w http.ResponseWriter, req *http.Request) (r
 		return request{}, false
 	}
 	return request{ctx: ctx, projectID: projectID, body: body, proto: proto}, true
+}
+
+// errorFormat is the format of an answer given before the body is read:
+// protobuf for an OTLP protobuf client, JSON for everyone else.
+func errorFormat(req *http.Request) format {
+	if isProtobuf(req.Header.Get("Content-Type")) {
+		return formatOTLPProto
+	}
+	return formatNative
 }
 
 func (r *agentstackReceiver) handleTraces(w http.ResponseWriter, req *http.Request) {
@@ -143,13 +149,7 @@ func (r *agentstackReceiver) handleNative(ctx context.Context, w http.ResponseWr
 
 func (r *agentstackReceiver) handleOTLP(ctx context.Context, w http.ResponseWriter, projectID string, body []byte, f format) {
 	otlpReq := ptraceotlp.NewExportRequest()
-	var err error
-	if f == formatOTLPProto {
-		err = otlpReq.UnmarshalProto(body)
-	} else {
-		err = otlpReq.UnmarshalJSON(body)
-	}
-	if err != nil {
+	if err := readOTLPRequest(otlpReq, f, body); err != nil {
 		r.refuse(ctx, f, 0, err)
 		writeError(w, f, http.StatusBadRequest, "invalid_body", fmt.Sprintf("invalid OTLP %s body: %v", map[format]string{formatOTLPProto: "protobuf", formatOTLPJSON: "JSON"}[f], err))
 		return

@@ -85,7 +85,7 @@ func selectPrices(cps []conditionalPrice, at time.Time) prices.PriceSet {
 				return c.prices
 			}
 		case timeOfDay:
-			sec := float64(at.Hour()*3600+at.Minute()*60+at.Second()) + float64(at.Nanosecond())/1e9
+			sec := secondsAfterMidnight(at)
 			if c.endSec < c.startSec {
 				if sec >= c.startSec || sec < c.endSec {
 					return c.prices

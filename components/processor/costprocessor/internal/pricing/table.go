@@ -220,9 +220,13 @@ func secondsOfDay(s string) (float64, error) {
 		return 0, err
 	}
 	// UTC() folds an offset that crosses midnight onto the right hour.
-	u := t.UTC()
-	sec := float64(u.Hour()*3600+u.Minute()*60+u.Second()) + float64(u.Nanosecond())/1e9
-	return sec, nil
+	return secondsAfterMidnight(t.UTC()), nil
+}
+
+// secondsAfterMidnight is t's time of day in seconds; t is taken in its own
+// location, so callers pass it in UTC.
+func secondsAfterMidnight(t time.Time) float64 {
+	return float64(t.Hour()*3600+t.Minute()*60+t.Second()) + float64(t.Nanosecond())/1e9
 }
 
 // Source describes the embedded snapshot.

@@ -5,6 +5,7 @@ package usage
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -66,7 +67,7 @@ func Read(attrs pcommon.Map) Usage {
 	for _, k := range modelKeys {
 		if v, ok := attrs.Get(k); ok {
 			s := strings.TrimSpace(v.AsString())
-			if s != "" && !contains(u.Models, s) {
+			if s != "" && !slices.Contains(u.Models, s) {
 				u.Models = append(u.Models, s)
 			}
 		}
@@ -86,15 +87,6 @@ func Read(attrs pcommon.Map) Usage {
 	u.Reasoning = readCount(attrs, reasoningKeys)
 	u.Total = readCount(attrs, totalKeys)
 	return u
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func readCount(attrs pcommon.Map, keys []string) Count {
